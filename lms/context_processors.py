@@ -1,0 +1,11 @@
+from .permissions import can_manage_mentorships, can_view_heatmap
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav_heatmap": can_view_heatmap(user),
+        "nav_mentorships": can_manage_mentorships(user),
+    }

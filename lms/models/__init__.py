@@ -1,0 +1,28 @@
+from .competencies import (
+    Area,
+    BehaviouralIndicator,
+    Competency,
+    CompetencyLevel,
+    Dimension,
+    Evidence,
+    Level,
+    PositionProfile,
+    PositionRequirement,
+)
+from .people import Mentorship, Role, Team, User
+
+__all__ = [
+    "Area",
+    "BehaviouralIndicator",
+    "Competency",
+    "CompetencyLevel",
+    "Dimension",
+    "Evidence",
+    "Level",
+    "Mentorship",
+    "PositionProfile",
+    "PositionRequirement",
+    "Role",
+    "Team",
+    "User",
+]

@@ -1,0 +1,26 @@
+from django.db import models
+from django.utils.translation import get_language
+
+
+def pick_language(zh: str, en: str) -> str:
+    """The Chinese or English text for the active language, falling back to the other."""
+    if (get_language() or "zh-hans").startswith("en"):
+        return en or zh
+    return zh or en
+
+
+class BilingualName(models.Model):
+    """Reference data that HR edits in both working languages."""
+
+    name_zh = models.CharField("名称（中文）", max_length=200)
+    name_en = models.CharField("Name (English)", max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        return pick_language(self.name_zh, self.name_en)
+
+    def __str__(self) -> str:
+        return self.name
