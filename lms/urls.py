@@ -3,4 +3,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("lms.api_urls")),
+    path("", include("lms.web_urls")),
 ]
