@@ -1,1 +1,21 @@
-urlpatterns = []
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", views.language_switch, name="language-switch"),
+    path("me/", views.my_profile, name="my-profile"),
+    path("people/<int:pk>/", views.person_detail, name="person-detail"),
+    path("heatmap/", views.heatmap, name="heatmap"),
+    path("matrix/", views.matrix, name="matrix"),
+    path("mentorships/", views.mentorships, name="mentorships"),
+    path("mentorships/<int:pk>/end/", views.mentorship_end, name="mentorship-end"),
+]

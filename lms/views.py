@@ -1,0 +1,162 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import LanguageForm, MentorshipForm
+from .models import Level, Mentorship, Role, Team, User
+from .permissions import (
+    can_manage_mentorships,
+    can_view_heatmap,
+    mentorships_visible_to,
+    people_visible_to,
+)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context: dict = {"roles": sorted(user.role_names)}
+    if user.has_role(Role.AGENT):
+        profile = selectors.competency_profile_for(user)
+        context["level_counts"] = [
+            (label, sum(1 for row in profile if row.level == value))
+            for value, label in [(0, _("Not yet assessed")), *Level.choices]
+        ]
+        context["gaps"] = selectors.competency_gap(agent=user)[:5]
+        context["my_mentor"] = (
+            Mentorship.objects.filter(mentee=user, ended_on__isnull=True)
+            .select_related("mentor")
+            .first()
+        )
+    if user.has_role(Role.MENTOR):
+        context["mentees"] = (
+            Mentorship.objects.filter(mentor=user, ended_on__isnull=True)
+            .select_related("mentee", "mentee__team", "mentee__position")
+            .order_by("mentee__display_name")
+        )
+    if user.has_role(Role.TEAM_LEAD):
+        context["led_teams"] = Team.objects.filter(lead=user).annotate(
+            size=Count("members", filter=Q(members__is_active=True))
+        )
+    if user.has_role(Role.HR, Role.ADMIN):
+        context["org"] = {
+            "people": User.objects.filter(is_active=True).count(),
+            "teams": Team.objects.count(),
+            "mentorships": Mentorship.objects.filter(ended_on__isnull=True).count(),
+        }
+    return render(request, "lms/home.html", context)
+
+
+@login_required
+def my_profile(request: HttpRequest) -> HttpResponse:
+    return person_detail(request, request.user.pk)
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        person = selectors.person_get_for(request.user, pk)
+    except User.DoesNotExist as exc:
+        raise Http404 from exc
+    context = {
+        "person": person,
+        "rows": selectors.competency_profile_for(person),
+        "gaps": selectors.competency_gap(agent=person),
+        "is_self": person.pk == request.user.pk,
+    }
+    return render(request, "lms/person_detail.html", context)
+
+
+@login_required
+def heatmap(request: HttpRequest) -> HttpResponse:
+    if not can_view_heatmap(request.user):
+        raise Http404
+    team_code = request.GET.get("team") or None
+    data = selectors.heatmap_for(
+        request.user, team_code=team_code, page_number=request.GET.get("page", 1)
+    )
+    context = {"heatmap": data, "team_code": team_code or "", "levels": Level.choices}
+    template = "lms/heatmap.html#grid" if request.htmx else "lms/heatmap.html"
+    return render(request, template, context)
+
+
+@login_required
+def matrix(request: HttpRequest) -> HttpResponse:
+    return render(request, "lms/matrix.html", {"dimensions": selectors.competency_matrix()})
+
+
+@login_required
+def mentorships(request: HttpRequest) -> HttpResponse:
+    if not can_manage_mentorships(request.user):
+        raise Http404
+    form = MentorshipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mentorship_create(
+                mentor=form.cleaned_data["mentor"],
+                mentee=form.cleaned_data["mentee"],
+                started_on=form.cleaned_data["started_on"],
+                created_by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Mentorship created."))
+            return redirect("mentorships")
+    active = (
+        mentorships_visible_to(request.user)
+        .filter(ended_on__isnull=True)
+        .select_related("mentor", "mentee", "mentee__team")
+        .order_by("mentor__display_name", "mentee__display_name")
+    )
+    return render(request, "lms/mentorships.html", {"form": form, "active": active})
+
+
+@login_required
+@require_POST
+def mentorship_end(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_manage_mentorships(request.user):
+        raise Http404
+    mentorship = get_object_or_404(mentorships_visible_to(request.user), pk=pk)
+    try:
+        services.mentorship_end(mentorship=mentorship)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Mentorship ended."))
+    return redirect("mentorships")
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language for this browser and, when signed in, remember it."""
+    form = LanguageForm(request.POST)
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if not form.is_valid():
+        return response
+    language = form.cleaned_data["language"]
+    if request.user.is_authenticated:
+        services.user_set_preferred_language(user=request.user, language=language)
+    translation.activate(language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
