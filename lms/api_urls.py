@@ -1,7 +1,30 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from . import api
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("me/", api.MeApi.as_view(), name="api-me"),
+    path("matrix/", api.MatrixApi.as_view(), name="api-matrix"),
+    path("people/", api.PersonListApi.as_view(), name="api-people"),
+    path("people/<int:pk>/", api.PersonDetailApi.as_view(), name="api-person"),
+    path("people/<int:pk>/levels/", api.PersonLevelsApi.as_view(), name="api-person-levels"),
+    path(
+        "people/<int:pk>/evidence/", api.PersonEvidenceApi.as_view(), name="api-person-evidence"
+    ),
+    path(
+        "evidence/<int:pk>/withdraw/",
+        api.EvidenceWithdrawApi.as_view(),
+        name="api-evidence-withdraw",
+    ),
+    path("heatmap/", api.HeatmapApi.as_view(), name="api-heatmap"),
+    path("teams/", api.TeamListApi.as_view(), name="api-teams"),
+    path("mentorships/", api.MentorshipListApi.as_view(), name="api-mentorships"),
+    path(
+        "mentorships/<int:pk>/end/", api.MentorshipEndApi.as_view(), name="api-mentorship-end"
+    ),
 ]
