@@ -566,4 +566,3 @@ class MentorshipEndApi(APIView):
             mentorship=mentorship, ended_on=data.validated_data.get("ended_on")
         )
         return Response(MentorshipSerializer(mentorship).data)
-

@@ -13,9 +13,7 @@ urlpatterns = [
     path("people/", api.PersonListApi.as_view(), name="api-people"),
     path("people/<int:pk>/", api.PersonDetailApi.as_view(), name="api-person"),
     path("people/<int:pk>/levels/", api.PersonLevelsApi.as_view(), name="api-person-levels"),
-    path(
-        "people/<int:pk>/evidence/", api.PersonEvidenceApi.as_view(), name="api-person-evidence"
-    ),
+    path("people/<int:pk>/evidence/", api.PersonEvidenceApi.as_view(), name="api-person-evidence"),
     path(
         "evidence/<int:pk>/withdraw/",
         api.EvidenceWithdrawApi.as_view(),
@@ -24,7 +22,5 @@ urlpatterns = [
     path("heatmap/", api.HeatmapApi.as_view(), name="api-heatmap"),
     path("teams/", api.TeamListApi.as_view(), name="api-teams"),
     path("mentorships/", api.MentorshipListApi.as_view(), name="api-mentorships"),
-    path(
-        "mentorships/<int:pk>/end/", api.MentorshipEndApi.as_view(), name="api-mentorship-end"
-    ),
+    path("mentorships/<int:pk>/end/", api.MentorshipEndApi.as_view(), name="api-mentorship-end"),
 ]

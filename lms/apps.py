@@ -8,7 +8,6 @@ class LmsConfig(AppConfig):
     verbose_name = _("People and competencies")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401
         from .roles import roles_sync
 
         post_migrate.connect(roles_sync, dispatch_uid="lms.roles_sync")

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .models import (
     Area,
@@ -13,6 +13,7 @@ from .models import (
     Dimension,
     Evidence,
     Level,
+    Mentorship,
     PositionProfile,
     PositionRequirement,
     Team,
@@ -36,9 +37,7 @@ def competency_matrix() -> list[Dimension]:
 
 
 def active_competencies() -> list[Competency]:
-    return list(
-        Competency.objects.filter(is_active=True).select_related("area", "area__dimension")
-    )
+    return list(Competency.objects.filter(is_active=True).select_related("area", "area__dimension"))
 
 
 def person_get_for(viewer: User, person_id: int) -> User:
@@ -65,9 +64,7 @@ class ProfileRow:
 
 def competency_profile_for(agent: User) -> list[ProfileRow]:
     """Every active competency with the agent's level, its indicators and the requirement."""
-    levels = dict(
-        CompetencyLevel.objects.filter(agent=agent).values_list("competency_id", "level")
-    )
+    levels = dict(CompetencyLevel.objects.filter(agent=agent).values_list("competency_id", "level"))
     required = (
         dict(
             PositionRequirement.objects.filter(profile_id=agent.position_id).values_list(
@@ -117,9 +114,7 @@ def competency_gap(*, agent: User, profile: PositionProfile | None = None) -> li
     profile_id = profile.pk if profile is not None else agent.position_id
     if profile_id is None:
         return []
-    levels = dict(
-        CompetencyLevel.objects.filter(agent=agent).values_list("competency_id", "level")
-    )
+    levels = dict(CompetencyLevel.objects.filter(agent=agent).values_list("competency_id", "level"))
     requirements = PositionRequirement.objects.filter(
         profile_id=profile_id, competency__is_active=True
     ).select_related("competency", "competency__area")
@@ -162,12 +157,42 @@ def heatmap_for(
         (person, [levels.get((person.pk, c.pk), 0) for c in competencies])
         for person in page.object_list
     ]
-    return Heatmap(
-        competencies=competencies, page=page, rows=rows, teams=heatmap_teams_for(viewer)
-    )
+    return Heatmap(competencies=competencies, page=page, rows=rows, teams=heatmap_teams_for(viewer))
 
 
 def evidence_for(agent: User) -> QuerySet[Evidence]:
     return Evidence.objects.filter(agent=agent).select_related(
         "competency", "recorded_by", "withdrawn_by"
     )
+
+
+def active_mentor_of(agent: User) -> User | None:
+    mentorship = (
+        Mentorship.objects.filter(mentee=agent, ended_on__isnull=True)
+        .select_related("mentor")
+        .first()
+    )
+    return mentorship.mentor if mentorship else None
+
+
+def mentorships_of_mentor(mentor: User) -> QuerySet[Mentorship]:
+    """The mentor's active mentorships with their mentees, for the mentor's home page."""
+    return (
+        Mentorship.objects.filter(mentor=mentor, ended_on__isnull=True)
+        .select_related("mentee", "mentee__team", "mentee__position")
+        .order_by("mentee__display_name", "mentee__username")
+    )
+
+
+def teams_led_by(lead: User) -> QuerySet[Team]:
+    return Team.objects.filter(lead=lead).annotate(
+        size=Count("members", filter=Q(members__is_active=True))
+    )
+
+
+def organisation_summary() -> dict[str, int]:
+    return {
+        "people": User.objects.filter(is_active=True).count(),
+        "teams": Team.objects.count(),
+        "mentorships": Mentorship.objects.filter(ended_on__isnull=True).count(),
+    }

@@ -74,9 +74,7 @@ def mentorship_create(
 
 
 @transaction.atomic
-def mentorship_end(
-    *, mentorship: Mentorship, ended_on: datetime.date | None = None
-) -> Mentorship:
+def mentorship_end(*, mentorship: Mentorship, ended_on: datetime.date | None = None) -> Mentorship:
     mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
     if mentorship.ended_on is not None:
         raise ValidationError(_("This mentorship has already ended."), code="already_ended")
@@ -177,9 +175,7 @@ def deciding_evidence(evidence: list[Evidence], today: datetime.date) -> Evidenc
 
 
 @transaction.atomic
-def competency_level_recalculate(
-    *, agent: User, competency: Competency
-) -> CompetencyLevel | None:
+def competency_level_recalculate(*, agent: User, competency: Competency) -> CompetencyLevel | None:
     """Re-derive the stored current level from the agent's evidence; None when no level."""
     rows = list(Evidence.objects.filter(agent=agent, competency=competency))
     decided_by = deciding_evidence(rows, _today())

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -12,17 +11,17 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .forms import LanguageForm, MentorshipForm
-from .models import Level, Mentorship, Role, Team, User
+from .models import Level, Role, User
 from .permissions import (
     can_manage_mentorships,
     can_view_heatmap,
     mentorships_visible_to,
-    people_visible_to,
 )
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """One page, a section per role held."""
     user = request.user
     context: dict = {"roles": sorted(user.role_names)}
     if user.has_role(Role.AGENT):
@@ -32,27 +31,13 @@ def home(request: HttpRequest) -> HttpResponse:
             for value, label in [(0, _("Not yet assessed")), *Level.choices]
         ]
         context["gaps"] = selectors.competency_gap(agent=user)[:5]
-        context["my_mentor"] = (
-            Mentorship.objects.filter(mentee=user, ended_on__isnull=True)
-            .select_related("mentor")
-            .first()
-        )
+        context["my_mentor"] = selectors.active_mentor_of(user)
     if user.has_role(Role.MENTOR):
-        context["mentees"] = (
-            Mentorship.objects.filter(mentor=user, ended_on__isnull=True)
-            .select_related("mentee", "mentee__team", "mentee__position")
-            .order_by("mentee__display_name")
-        )
+        context["mentees"] = selectors.mentorships_of_mentor(user)
     if user.has_role(Role.TEAM_LEAD):
-        context["led_teams"] = Team.objects.filter(lead=user).annotate(
-            size=Count("members", filter=Q(members__is_active=True))
-        )
+        context["led_teams"] = selectors.teams_led_by(user)
     if user.has_role(Role.HR, Role.ADMIN):
-        context["org"] = {
-            "people": User.objects.filter(is_active=True).count(),
-            "teams": Team.objects.count(),
-            "mentorships": Mentorship.objects.filter(ended_on__isnull=True).count(),
-        }
+        context["org"] = selectors.organisation_summary()
     return render(request, "lms/home.html", context)
 
 

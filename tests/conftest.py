@@ -34,7 +34,9 @@ def other_agent(other_team):
 
 @pytest.fixture
 def mentor(team, agent):
-    mentor = UserFactory(username="mentor", display_name="陈导师", team=team, roles=[Role.AGENT, Role.MENTOR])
+    mentor = UserFactory(
+        username="mentor", display_name="陈导师", team=team, roles=[Role.AGENT, Role.MENTOR]
+    )
     MentorshipFactory(mentor=mentor, mentee=agent)
     return mentor
 

@@ -8,7 +8,7 @@ register = template.Library()
 
 @register.filter
 def level_label(value: int) -> str:
-    """"基础 / 进阶 / 专家", or "not yet" for 0."""
+    """ "基础 / 进阶 / 专家", or "not yet" for 0."""
     if not value:
         return _("Not yet")
     return str(Level(value).label)

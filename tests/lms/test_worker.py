@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from lms.celery import app as celery_app
 from lms.models import CompetencyLevel
 from lms.tasks import levels_refresh_expired
-from lms.celery import app as celery_app
 from tests.lms.factories import CompetencyLevelFactory, EvidenceFactory, UserFactory
 
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "")
@@ -39,9 +39,21 @@ def worker():
         "CELERY_RESULT_BACKEND": BROKER,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "lms", "worker", "--pool=solo",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", "academy-test",
-         "--loglevel=WARNING"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "lms",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-Q",
+            "academy-test",
+            "--loglevel=WARNING",
+        ],
         cwd=Path(__file__).resolve().parents[2],
         env=env,
     )
