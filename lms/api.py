@@ -9,7 +9,7 @@ Lists answer in a fixed number of queries whatever their size: each queryset bel
 selects, prefetches or annotates what its serializer reads.
 """
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -29,7 +29,6 @@ from .models import (
     Level,
     Mentorship,
     PositionProfile,
-    Role,
     Team,
     User,
 )
@@ -79,13 +78,6 @@ class IndicatorSerializer(serializers.ModelSerializer):
         fields = ["id", "level", "text", "text_zh", "text_en"]
 
 
-def _role_names(person: User) -> list[str]:
-    # Not ``User.role_names``: that always queries, while lists prefetch ``groups``.
-    if person.is_superuser:
-        return sorted(Role.values)
-    return sorted(group.name for group in person.groups.all())
-
-
 # --- People ----------------------------------------------------------------------------
 
 
@@ -109,7 +101,7 @@ class PersonSerializer(serializers.ModelSerializer):
         ]
 
     def get_roles(self, person: User) -> list[str]:
-        return _role_names(person)
+        return sorted(person.role_names)
 
 
 class MeSerializer(PersonSerializer):
@@ -142,19 +134,13 @@ class PersonListApi(ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[User]:
-        people = (
-            permissions.people_visible_to(self.request.user)
-            .select_related("team", "position")
-            .prefetch_related("groups")
-            .order_by("username")
-        )
         if getattr(self, "swagger_fake_view", False):
-            return people
+            return User.objects.none()
         query = PeopleFilterSerializer(data=self.request.query_params.dict())
         query.is_valid(raise_exception=True)
-        if team_code := query.validated_data.get("team"):
-            people = people.filter(team__code=team_code)
-        return people
+        return selectors.person_list_for(
+            self.request.user, team_code=query.validated_data.get("team")
+        )
 
 
 class PersonDetailApi(APIView):
@@ -459,12 +445,7 @@ class TeamListApi(ListAPIView):
     serializer_class = TeamSerializer
 
     def get_queryset(self) -> QuerySet[Team]:
-        return (
-            permissions.teams_visible_to(self.request.user)
-            .select_related("lead")
-            .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
-            .order_by("code")
-        )
+        return selectors.team_list_for(self.request.user)
 
 
 # --- Mentorships -----------------------------------------------------------------------
@@ -524,17 +505,13 @@ class MentorshipListApi(ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Mentorship]:
-        mentorships = permissions.mentorships_visible_to(self.request.user).select_related(
-            "mentor", "mentee", "created_by"
-        )
         if getattr(self, "swagger_fake_view", False):
-            return mentorships
+            return Mentorship.objects.none()
         query = MentorshipFilterSerializer(data=self.request.query_params.dict())
         query.is_valid(raise_exception=True)
-        active = query.validated_data["active"]
-        if active is not None:
-            mentorships = mentorships.filter(ended_on__isnull=active)
-        return mentorships
+        return selectors.mentorship_list_for(
+            self.request.user, active=query.validated_data["active"]
+        )
 
     @extend_schema(request=MentorshipCreateInputSerializer, responses={201: MentorshipSerializer})
     def post(self, request: Request) -> Response:

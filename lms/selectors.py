@@ -19,7 +19,13 @@ from .models import (
     Team,
     User,
 )
-from .permissions import heatmap_people_for, heatmap_teams_for, people_visible_to
+from .permissions import (
+    heatmap_people_for,
+    heatmap_teams_for,
+    mentorships_visible_to,
+    people_visible_to,
+    teams_visible_to,
+)
 
 
 def competency_matrix() -> list[Dimension]:
@@ -196,3 +202,31 @@ def organisation_summary() -> dict[str, int]:
         "teams": Team.objects.count(),
         "mentorships": Mentorship.objects.filter(ended_on__isnull=True).count(),
     }
+
+
+def person_list_for(viewer: User, *, team_code: str | None = None) -> QuerySet[User]:
+    people = (
+        people_visible_to(viewer)
+        .select_related("team", "position")
+        .prefetch_related("groups")
+        .order_by("username")
+    )
+    if team_code:
+        people = people.filter(team__code=team_code)
+    return people
+
+
+def team_list_for(viewer: User) -> QuerySet[Team]:
+    return (
+        teams_visible_to(viewer)
+        .select_related("lead")
+        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
+        .order_by("code")
+    )
+
+
+def mentorship_list_for(viewer: User, *, active: bool | None = None) -> QuerySet[Mentorship]:
+    mentorships = mentorships_visible_to(viewer).select_related("mentor", "mentee", "created_by")
+    if active is not None:
+        mentorships = mentorships.filter(ended_on__isnull=active)
+    return mentorships
