@@ -1,12 +1,14 @@
-import zoneinfo
+from django.utils import timezone
 
-from django.conf import settings
-from django.utils import timezone, translation
+from .preferences import user_preferences_activate
 
 
 class UserPreferencesMiddleware:
-    """Show times in the signed-in user's zone, and use their language unless they chose
-    another one for this browser with the language switch (cookie)."""
+    """Apply the signed-in user's language and time zone to the request.
+
+    API requests authenticated by token are handled by ``lms.api_auth``, because DRF
+    authenticates them after the middleware has run.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -14,13 +16,7 @@ class UserPreferencesMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
-            if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
-                translation.activate(user.preferred_language)
-                request.LANGUAGE_CODE = translation.get_language()
+            user_preferences_activate(request, user)
         response = self.get_response(request)
         timezone.deactivate()
         return response

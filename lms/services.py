@@ -175,10 +175,12 @@ def deciding_evidence(evidence: list[Evidence], today: datetime.date) -> Evidenc
 
 
 @transaction.atomic
-def competency_level_recalculate(*, agent: User, competency: Competency) -> CompetencyLevel | None:
+def competency_level_recalculate(
+    *, agent: User, competency: Competency, today: datetime.date | None = None
+) -> CompetencyLevel | None:
     """Re-derive the stored current level from the agent's evidence; None when no level."""
     rows = list(Evidence.objects.filter(agent=agent, competency=competency))
-    decided_by = deciding_evidence(rows, _today())
+    decided_by = deciding_evidence(rows, today or _today())
     if decided_by is None:
         CompetencyLevel.objects.filter(agent=agent, competency=competency).delete()
         return None
@@ -199,7 +201,9 @@ def competency_levels_refresh_expired(*, today: datetime.date | None = None) -> 
         )
     )
     for current in stale:
-        competency_level_recalculate(agent=current.agent, competency=current.competency)
+        competency_level_recalculate(
+            agent=current.agent, competency=current.competency, today=today
+        )
     return len(stale)
 
 

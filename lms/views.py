@@ -23,7 +23,10 @@ from .permissions import (
 def home(request: HttpRequest) -> HttpResponse:
     """One page, a section per role held."""
     user = request.user
-    context: dict = {"roles": sorted(user.role_names)}
+    context: dict = {
+        "roles": sorted(user.role_names),
+        "role_labels": [Role(name).label for name in Role.values if name in user.role_names],
+    }
     if user.has_role(Role.AGENT):
         profile = selectors.competency_profile_for(user)
         context["level_counts"] = [

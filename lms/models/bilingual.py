@@ -24,3 +24,15 @@ class BilingualName(models.Model):
     @property
     def name(self) -> str:
         return pick_language(self.name_zh, self.name_en)
+
+
+class BilingualDescription(models.Model):
+    description_zh = models.TextField("描述（中文）", blank=True)
+    description_en = models.TextField("Description (English)", blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def description(self) -> str:
+        return pick_language(self.description_zh, self.description_en)

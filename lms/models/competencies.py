@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .bilingual import BilingualName, pick_language
+from .bilingual import BilingualDescription, BilingualName, pick_language
 
 
 class Level(models.IntegerChoices):
@@ -37,13 +37,11 @@ class Area(BilingualName):
         verbose_name_plural = _("areas")
 
 
-class Competency(BilingualName):
+class Competency(BilingualName, BilingualDescription):
     area = models.ForeignKey(
         Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="competencies"
     )
     code = models.SlugField(_("code"), max_length=50, unique=True)
-    description_zh = models.TextField("描述（中文）", blank=True)
-    description_en = models.TextField("Description (English)", blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -51,10 +49,6 @@ class Competency(BilingualName):
         ordering = ["area__dimension__order", "area__order", "order", "code"]
         verbose_name = _("competency")
         verbose_name_plural = _("competencies")
-
-    @property
-    def description(self) -> str:
-        return pick_language(self.description_zh, self.description_en)
 
 
 class BehaviouralIndicator(models.Model):
@@ -205,22 +199,16 @@ class CompetencyLevel(models.Model):
         return f"{self.agent} · {self.competency} · {self.get_level_display()}"
 
 
-class PositionProfile(BilingualName):
+class PositionProfile(BilingualName, BilingualDescription):
     """岗位画像: the levels a position requires."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
-    description_zh = models.TextField("描述（中文）", blank=True)
-    description_en = models.TextField("Description (English)", blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["order", "code"]
         verbose_name = _("position profile")
         verbose_name_plural = _("position profiles")
-
-    @property
-    def description(self) -> str:
-        return pick_language(self.description_zh, self.description_en)
 
 
 class PositionRequirement(models.Model):

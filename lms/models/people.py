@@ -108,11 +108,12 @@ class User(AbstractUser):
 
     @cached_property
     def role_names(self) -> frozenset[str]:
-        """Names of the roles held; superusers hold them all."""
-        if self.is_superuser:
-            return frozenset(Role.values)
+        """Names of the roles held; a superuser holds the administrator role at least."""
         # Through groups.all() so that lists can prefetch "groups" and avoid a query per row.
-        return frozenset(group.name for group in self.groups.all())
+        names = {group.name for group in self.groups.all()}
+        if self.is_superuser:
+            names.add(Role.ADMIN)
+        return frozenset(names)
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_names.intersection(roles))

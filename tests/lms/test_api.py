@@ -114,7 +114,7 @@ def test_token_is_refused_for_a_wrong_password_then_authenticates_requests(clien
     )
     assert refused.status_code == 400
     assert not Token.objects.exists()
-    assert client.get("/api/me/").status_code == 403
+    assert client.get("/api/me/").status_code == 401
 
     response = client.post(
         "/api/auth/token/", {"username": "agent", "password": PASSWORD}, format="json"
@@ -124,7 +124,8 @@ def test_token_is_refused_for_a_wrong_password_then_authenticates_requests(clien
     assert Token.objects.get(user=agent).key == token
 
     bad = APIClient(HTTP_AUTHORIZATION="Token not-a-token").get("/api/me/")
-    assert bad.status_code == 403  # session auth comes first, so no 401 challenge
+    assert bad.status_code == 401
+    assert bad.headers["WWW-Authenticate"] == "Token"
     me = APIClient(HTTP_AUTHORIZATION=f"Token {token}").get("/api/me/")
     assert me.status_code == 200
     assert me.data["username"] == "agent"
@@ -133,7 +134,7 @@ def test_token_is_refused_for_a_wrong_password_then_authenticates_requests(clien
 def test_me_needs_a_signed_in_user_and_describes_them(client, agent, team):
     agent.position = PositionProfileFactory(code="junior", name_zh="初级客服", name_en="Junior")
     agent.save(update_fields=["position"])
-    assert client.get("/api/me/").status_code == 403
+    assert client.get("/api/me/").status_code == 401
 
     response = _as(client, agent).get("/api/me/")
     assert response.status_code == 200
@@ -164,7 +165,7 @@ def test_matrix_is_for_signed_in_users_in_both_languages(client, agent, competen
     BehaviouralIndicatorFactory(competency=competency, level=Level.ADVANCED, text_zh="批量处理")
     BehaviouralIndicatorFactory(competency=competency, level=Level.BASIC, text_zh="查询订单")
     CompetencyFactory(area=competency.area, code="retired", is_active=False)
-    assert client.get("/api/matrix/").status_code == 403
+    assert client.get("/api/matrix/").status_code == 401
 
     response = _as(client, agent).get("/api/matrix/")
     assert response.status_code == 200
@@ -643,3 +644,17 @@ def test_teams_take_the_same_queries_for_5_and_40(client, hr):
     assert (small_data["count"], large_data["count"]) == (10, 80)
     assert all(row["member_count"] >= 1 for row in large_data["results"])
     assert small == large
+
+
+def test_token_requests_speak_the_users_preferred_language(agent):
+    agent.preferred_language = "en"
+    agent.save(update_fields=["preferred_language"])
+    token = Token.objects.create(user=agent)
+    competency = CompetencyFactory(name_zh="倾听与共情", name_en="Listening and empathy")
+
+    response = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}").get("/api/matrix/")
+
+    names = [
+        c["name"] for d in response.data for a in d["areas"] for c in a["competencies"]
+    ]
+    assert names == [competency.name_en]

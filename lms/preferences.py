@@ -1,0 +1,19 @@
+import zoneinfo
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone, translation
+
+from .models import User
+
+
+def user_preferences_activate(request: HttpRequest, user: User) -> None:
+    """Show times in the user's zone and speak their language, unless this browser chose
+    another language with the switch (cookie)."""
+    try:
+        timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        timezone.deactivate()
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        translation.activate(user.preferred_language)
+        request.LANGUAGE_CODE = translation.get_language()
