@@ -89,6 +89,16 @@ def mentorship_end(*, mentorship: Mentorship, ended_on: datetime.date | None = N
 # --- Evidence and levels -------------------------------------------------------------
 
 
+def _agent_lock(agent: User) -> None:
+    """Evidence writes and level derivation for one agent take turns.
+
+    Otherwise two recordings at once each derive the level from only their own evidence,
+    and the last writer wins. NO KEY UPDATE, because a plain FOR UPDATE conflicts with the
+    KEY SHARE lock that inserting an Evidence row referencing the agent takes.
+    """
+    User.objects.select_for_update(no_key=True).filter(pk=agent.pk).values_list("pk").get()
+
+
 @transaction.atomic
 def evidence_record(
     *,
@@ -116,6 +126,7 @@ def evidence_record(
         raise ValidationError(
             _("Evidence cannot expire before it was observed."), code="valid_until"
         )
+    _agent_lock(agent)
     if source_ref:
         existing = Evidence.objects.filter(
             agent=agent, competency=competency, source=source, source_ref=source_ref
@@ -179,6 +190,7 @@ def competency_level_recalculate(
     *, agent: User, competency: Competency, today: datetime.date | None = None
 ) -> CompetencyLevel | None:
     """Re-derive the stored current level from the agent's evidence; None when no level."""
+    _agent_lock(agent)
     rows = list(Evidence.objects.filter(agent=agent, competency=competency))
     decided_by = deciding_evidence(rows, today or _today())
     if decided_by is None:

@@ -654,7 +654,5 @@ def test_token_requests_speak_the_users_preferred_language(agent):
 
     response = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}").get("/api/matrix/")
 
-    names = [
-        c["name"] for d in response.data for a in d["areas"] for c in a["competencies"]
-    ]
+    names = [c["name"] for d in response.data for a in d["areas"] for c in a["competencies"]]
     assert names == [competency.name_en]

@@ -349,7 +349,9 @@ def _row(pk, level, observed_on, source=Evidence.Source.QUIZ, **kwargs):
         pytest.param(
             [
                 _row(1, 1, D(2026, 1, 1)),
-                _row(2, 3, D(2026, 1, 1), withdrawn_at=datetime.datetime(2026, 2, 1, tzinfo=SHANGHAI)),
+                _row(
+                    2, 3, D(2026, 1, 1), withdrawn_at=datetime.datetime(2026, 2, 1, tzinfo=SHANGHAI)
+                ),
             ],
             D(2026, 3, 10),
             1,
@@ -511,9 +513,7 @@ def test_gap_ignores_other_agents_levels(agent, other_agent):
     requirement = PositionRequirementFactory(level=Level.ADVANCED)
     agent.position = requirement.profile
     agent.save(update_fields=["position"])
-    CompetencyLevelFactory(
-        agent=other_agent, competency=requirement.competency, level=Level.EXPERT
-    )
+    CompetencyLevelFactory(agent=other_agent, competency=requirement.competency, level=Level.EXPERT)
 
     [gap] = selectors.competency_gap(agent=agent)
     assert (gap.current, gap.shortfall) == (0, 2)
@@ -582,4 +582,3 @@ def test_profile_of_another_agent_uses_their_levels_only(agent, other_agent):
     [row] = selectors.competency_profile_for(agent)
 
     assert row.level == 0
-
