@@ -226,7 +226,9 @@ def team_list_for(viewer: User) -> QuerySet[Team]:
 
 
 def mentorship_list_for(viewer: User, *, active: bool | None = None) -> QuerySet[Mentorship]:
-    mentorships = mentorships_visible_to(viewer).select_related("mentor", "mentee", "created_by")
+    mentorships = mentorships_visible_to(viewer).select_related(
+        "mentor", "mentee", "mentee__team", "created_by"
+    )
     if active is not None:
         mentorships = mentorships.filter(ended_on__isnull=active)
     return mentorships

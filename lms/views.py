@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -82,6 +83,9 @@ def matrix(request: HttpRequest) -> HttpResponse:
     return render(request, "lms/matrix.html", {"dimensions": selectors.competency_matrix()})
 
 
+MENTORSHIPS_PER_PAGE = 50
+
+
 @login_required
 def mentorships(request: HttpRequest) -> HttpResponse:
     if not can_manage_mentorships(request.user):
@@ -100,13 +104,11 @@ def mentorships(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Mentorship created."))
             return redirect("mentorships")
-    active = (
-        mentorships_visible_to(request.user)
-        .filter(ended_on__isnull=True)
-        .select_related("mentor", "mentee", "mentee__team")
-        .order_by("mentor__display_name", "mentee__display_name")
+    active = selectors.mentorship_list_for(request.user, active=True).order_by(
+        "mentor__display_name", "mentee__display_name", "pk"
     )
-    return render(request, "lms/mentorships.html", {"form": form, "active": active})
+    page = Paginator(active, MENTORSHIPS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "lms/mentorships.html", {"form": form, "page": page})
 
 
 @login_required
