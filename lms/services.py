@@ -8,11 +8,21 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Competency, CompetencyLevel, Evidence, Level, Mentorship, Role, User
+from .models import (
+    Competency,
+    CompetencyLevel,
+    Evidence,
+    Level,
+    Mentorship,
+    Notification,
+    Role,
+    User,
+)
 
 
 def _today() -> datetime.date:
@@ -229,3 +239,48 @@ def user_set_preferred_language(*, user: User, language: str) -> User:
     user.preferred_language = language
     user.save(update_fields=["preferred_language"])
     return user
+
+
+# --- Notifications -------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_send(
+    *, recipient: User, key: str, subject: str, body: str = "", url: str = ""
+) -> tuple[Notification, bool]:
+    """Notify in the app and by e-mail, once per (recipient, key); returns (row, created)."""
+    notification, created = Notification.objects.get_or_create(
+        recipient=recipient, key=key, defaults={"subject": subject, "body": body, "url": url}
+    )
+    if created and recipient.email:
+        from .tasks import notification_email  # tasks import services: avoid the cycle
+
+        transaction.on_commit(lambda: notification_email.delay(notification.pk))
+    return notification, created
+
+
+@transaction.atomic
+def notification_email_send(*, notification_id: int) -> bool:
+    """E-mail a notification once; a retried task finds ``emailed_at`` set and stops."""
+    notification = (
+        Notification.objects.select_for_update().select_related("recipient").get(pk=notification_id)
+    )
+    if notification.emailed_at is not None or not notification.recipient.email:
+        return False
+    send_mail(
+        subject=notification.subject,
+        message=f"{notification.body}\n\n{notification.url}".strip(),
+        from_email=None,
+        recipient_list=[notification.recipient.email],
+    )
+    notification.emailed_at = timezone.now()
+    notification.save(update_fields=["emailed_at"])
+    return True
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification

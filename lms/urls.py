@@ -5,4 +5,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("lms.api_urls")),
     path("", include("lms.web_urls")),
+    path("", include("courses.urls")),
 ]

@@ -9,6 +9,7 @@ from .competencies import (
     PositionProfile,
     PositionRequirement,
 )
+from .notifications import Notification
 from .people import Mentorship, Role, Team, User
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Evidence",
     "Level",
     "Mentorship",
+    "Notification",
     "PositionProfile",
     "PositionRequirement",
     "Role",

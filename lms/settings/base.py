@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "lms.context_processors.navigation",
+                "courses.context_processors.navigation",
             ],
         },
     }
@@ -149,6 +150,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lms.tasks.levels_refresh_expired",
         "schedule": 24 * 60 * 60,
     },
+    "enrolments-mark-overdue": {
+        "task": "courses.tasks.enrolments_mark_overdue",
+        "schedule": 24 * 60 * 60,
+    },
+    "due-reminders": {"task": "courses.tasks.due_reminders_send", "schedule": 24 * 60 * 60},
+    # Hourly, so that a session is announced about a day ahead whatever its hour.
+    "session-reminders": {"task": "courses.tasks.session_reminders_send", "schedule": 60 * 60},
 }
 
 REST_FRAMEWORK = {

@@ -9,9 +9,11 @@ import datetime
 import os
 import random
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Q
@@ -155,6 +157,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Competency matrix: {created}")
         for name, count in after.items():
             self.stdout.write(f"{name:>20}: {count} ({count - before[name]:+d})")
+        # Higher apps add their demo data with a command named seed_demo_<app label>;
+        # found by name, so that lms never imports them.
+        commands = get_commands()
+        for app_config in apps.get_app_configs():
+            name = f"seed_demo_{app_config.label}"
+            if name in commands:
+                call_command(name, stdout=self.stdout, force=force)
         self.stdout.write(self.style.SUCCESS("\nDemo logins (云裳优品):"))
         self.stdout.write(f"  {'role':<20} {'username':<10} password")
         for role, username in LOGINS:

@@ -1,0 +1,283 @@
+"""Reads for course pages and the API, each in a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from lms.models import CompetencyLevel, User
+from lms.selectors import competency_gap
+
+from .models import (
+    TIER_ORDER,
+    Course,
+    CourseCompetency,
+    CourseSession,
+    Enrolment,
+    LearningPath,
+    LessonProgress,
+    SessionRegistration,
+)
+from .permissions import courses_visible_to, enrolments_visible_to, paths_visible_to
+
+CATALOGUE_PAGE_SIZE = 20
+PROGRESS_PAGE_SIZE = 50
+
+
+def _with_targets(courses: QuerySet[Course]) -> QuerySet[Course]:
+    return courses.prefetch_related(
+        Prefetch(
+            "targets",
+            queryset=CourseCompetency.objects.select_related("competency").order_by(
+                "competency__order"
+            ),
+        )
+    )
+
+
+def catalogue_for(
+    viewer: User,
+    *,
+    tier: str = "",
+    competency: str = "",
+    delivery_mode: str = "",
+    search: str = "",
+    page_number: int | str = 1,
+) -> Page:
+    """Courses the viewer may see, filtered; one page, entry tier first."""
+    courses = courses_visible_to(viewer)
+    if tier:
+        courses = courses.filter(tier=tier)
+    if competency:
+        courses = courses.filter(targets__competency__code=competency)
+    if delivery_mode:
+        courses = courses.filter(delivery_mode=delivery_mode)
+    if search:
+        courses = courses.filter(
+            Q(title_zh__icontains=search)
+            | Q(title_en__icontains=search)
+            | Q(code__icontains=search)
+        )
+    tier_rank = Case(
+        *[When(tier=tier_value, then=Value(rank)) for tier_value, rank in TIER_ORDER.items()],
+        output_field=IntegerField(),
+    )
+    courses = _with_targets(courses.distinct()).order_by(tier_rank, "code")
+    return Paginator(courses, CATALOGUE_PAGE_SIZE).get_page(page_number)
+
+
+def course_get_for(viewer: User, course_id: int) -> Course:
+    """The course if the viewer may see it; ``Course.DoesNotExist`` otherwise (→ 404)."""
+    return (
+        _with_targets(courses_visible_to(viewer))
+        .prefetch_related("prerequisites", "level_prerequisites__competency")
+        .get(pk=course_id)
+    )
+
+
+def enrolment_current(agent: User, course: Course) -> Enrolment | None:
+    """The agent's ongoing enrolment in the course, else the latest finished one."""
+    return (
+        Enrolment.objects.filter(agent=agent, course=course)
+        .select_related("version")
+        .annotate(
+            active_first=Case(
+                When(status__in=Enrolment.ACTIVE_STATUSES, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("active_first", "-enrolled_at")
+        .first()
+    )
+
+
+def enrolment_get_for(viewer: User, enrolment_id: int) -> Enrolment:
+    return (
+        enrolments_visible_to(viewer)
+        .select_related("agent", "course", "version")
+        .get(pk=enrolment_id)
+    )
+
+
+def sessions_for_course(course: Course, *, agent: User | None = None) -> list[CourseSession]:
+    """Upcoming and past sessions with seats taken, waiting list and the agent's own
+    registration (``my_registration``), in two queries."""
+    sessions = list(
+        course.sessions.filter(is_cancelled=False)
+        .select_related("instructor")
+        .annotate(
+            seats_taken=Count(
+                "registrations",
+                filter=Q(registrations__status=SessionRegistration.Status.REGISTERED),
+            ),
+            waiting=Count(
+                "registrations",
+                filter=Q(registrations__status=SessionRegistration.Status.WAITLISTED),
+            ),
+        )
+        .order_by("starts_at")
+    )
+    mine = {}
+    if agent is not None:
+        mine = {
+            r.session_id: r
+            for r in SessionRegistration.objects.filter(agent=agent, session__in=sessions).exclude(
+                status=SessionRegistration.Status.CANCELLED
+            )
+        }
+    for session in sessions:
+        session.my_registration = mine.get(session.pk)
+        session.seats_left = max(session.capacity - session.seats_taken, 0)
+    return sessions
+
+
+@dataclass
+class LessonView:
+    """One lesson of an enrolment's version, as the player shows it."""
+
+    id: int
+    order: int
+    kind: str
+    title: str
+    html: str
+    video_url: str
+    file_url: str
+    file_name: str
+    estimated_minutes: int
+    required: bool
+    done: bool
+
+
+def lessons_for(enrolment: Enrolment, *, language: str) -> list[LessonView]:
+    """The lessons of the enrolment's pinned version, in the learner's language (1 query)."""
+    done = set(
+        LessonProgress.objects.filter(enrolment=enrolment).values_list("lesson_id", flat=True)
+    )
+    english = language.startswith("en")
+    return [
+        LessonView(
+            id=item["id"],
+            order=item["order"],
+            kind=item["kind"],
+            title=(item["title_en"] or item["title_zh"]) if english else item["title_zh"],
+            html=(item["html_en"] or item["html_zh"]) if english else item["html_zh"],
+            video_url=item["video_url"],
+            file_url=item["file_url"],
+            file_name=item["file_name"],
+            estimated_minutes=item["estimated_minutes"],
+            required=item["required"],
+            done=item["id"] in done,
+        )
+        for item in enrolment.version.snapshot["lessons"]
+    ]
+
+
+_STATUS_RANK = Case(
+    When(status=Enrolment.Status.OVERDUE, then=Value(0)),
+    When(status=Enrolment.Status.IN_PROGRESS, then=Value(1)),
+    When(status=Enrolment.Status.NOT_STARTED, then=Value(2)),
+    When(status=Enrolment.Status.COMPLETED, then=Value(3)),
+    default=Value(4),
+    output_field=IntegerField(),
+)
+
+
+def my_learning(agent: User) -> dict[str, list[Enrolment]]:
+    """The agent's enrolments: open ones (overdue first, then by due date) and finished."""
+    enrolments = list(
+        Enrolment.objects.filter(agent=agent)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("course", "assigned_by", "path_assignment__path")
+        .annotate(rank=_STATUS_RANK)
+        .order_by("rank", "due_on", "path_order", "enrolled_at")
+    )
+    return {
+        "open": [e for e in enrolments if e.is_active],
+        "completed": [e for e in enrolments if e.status == Enrolment.Status.COMPLETED],
+    }
+
+
+def progress_for(
+    viewer: User,
+    *,
+    team_code: str = "",
+    status: str = "",
+    course_id: int | None = None,
+    page_number: int | str = 1,
+) -> Page:
+    """Enrolments of the people the viewer looks after, overdue first (one page)."""
+    enrolments = (
+        enrolments_visible_to(viewer)
+        .exclude(agent=viewer)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("agent", "agent__team", "course", "assigned_by")
+        .annotate(rank=_STATUS_RANK)
+        .order_by("rank", "due_on", "agent__display_name", "id")
+    )
+    if team_code:
+        enrolments = enrolments.filter(agent__team__code=team_code)
+    if status:
+        enrolments = enrolments.filter(status=status)
+    if course_id:
+        enrolments = enrolments.filter(course_id=course_id)
+    return Paginator(enrolments, PROGRESS_PAGE_SIZE).get_page(page_number)
+
+
+def paths_for(viewer: User) -> QuerySet[LearningPath]:
+    return paths_visible_to(viewer).prefetch_related(
+        Prefetch("steps__course", queryset=Course.objects.all())
+    )
+
+
+@dataclass
+class Recommendation:
+    course: Course
+    closes: list[str]
+
+
+def recommendations_for(agent: User, *, limit: int = 6) -> list[Recommendation]:
+    """Published courses that close the agent's gap to their position profile.
+
+    A course qualifies when it builds a competency where the agent is below the required
+    level to a level above their current one, its prerequisites are met, and the agent
+    is not already taking or done with it. Lowest tier first. Fixed number of queries.
+    """
+    gaps = {g.competency.pk: g for g in competency_gap(agent=agent)}
+    if not gaps:
+        return []
+    taken = set(
+        Enrolment.objects.filter(agent=agent)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .values_list("course_id", "status")
+    )
+    completed = {course_id for course_id, st in taken if st == Enrolment.Status.COMPLETED}
+    busy = {course_id for course_id, _st in taken}
+    levels = dict(CompetencyLevel.objects.filter(agent=agent).values_list("competency_id", "level"))
+    candidates = (
+        _with_targets(
+            Course.objects.filter(
+                status=Course.Status.PUBLISHED, targets__competency__in=list(gaps)
+            ).distinct()
+        )
+        .prefetch_related("prerequisites", "level_prerequisites")
+        .order_by("code")
+    )
+    found = []
+    for course in candidates:
+        if course.pk in busy:
+            continue
+        closes = [
+            str(t.competency)
+            for t in course.targets.all()
+            if t.competency_id in gaps and t.level > gaps[t.competency_id].current
+        ]
+        if not closes:
+            continue
+        if any(p.pk not in completed for p in course.prerequisites.all()):
+            continue
+        if any(levels.get(r.competency_id, 0) < r.level for r in course.level_prerequisites.all()):
+            continue
+        found.append(Recommendation(course=course, closes=closes))
+    found.sort(key=lambda r: (TIER_ORDER[r.course.tier], -len(r.closes), r.course.code))
+    return found[:limit]
