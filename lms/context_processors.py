@@ -1,4 +1,5 @@
 from .permissions import can_manage_mentorships, can_view_heatmap
+from .selectors import notifications_unread_count
 
 
 def navigation(request):
@@ -8,4 +9,5 @@ def navigation(request):
     return {
         "nav_heatmap": can_view_heatmap(user),
         "nav_mentorships": can_manage_mentorships(user),
+        "nav_unread": notifications_unread_count(user),
     }

@@ -14,6 +14,7 @@ from .models import (
     Evidence,
     Level,
     Mentorship,
+    Notification,
     PositionProfile,
     PositionRequirement,
     Team,
@@ -232,3 +233,17 @@ def mentorship_list_for(viewer: User, *, active: bool | None = None) -> QuerySet
     if active is not None:
         mentorships = mentorships.filter(ended_on__isnull=active)
     return mentorships
+
+
+NOTIFICATIONS_PAGE_SIZE = 30
+
+
+def notifications_for(user: User, *, page_number: int | str = 1) -> Page:
+    return Paginator(
+        Notification.objects.filter(recipient=user).order_by("-created_at", "-id"),
+        NOTIFICATIONS_PAGE_SIZE,
+    ).get_page(page_number)
+
+
+def notifications_unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

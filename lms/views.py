@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .forms import LanguageForm, MentorshipForm
-from .models import Level, Role, User
+from .models import Level, Notification, Role, User
 from .permissions import (
     can_manage_mentorships,
     can_view_heatmap,
@@ -150,3 +150,28 @@ def language_switch(request: HttpRequest) -> HttpResponse:
         secure=settings.SESSION_COOKIE_SECURE,
     )
     return response
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    page = selectors.notifications_for(request.user, page_number=request.GET.get("page", 1))
+    return render(request, "lms/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark read and follow the link; only the recipient's own notifications exist here."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    services.notification_mark_read(notification=notification)
+    target = notification.url
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "notifications"
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    services.notifications_mark_all_read(user=request.user)
+    return redirect("notifications")

@@ -18,4 +18,7 @@ urlpatterns = [
     path("matrix/", views.matrix, name="matrix"),
     path("mentorships/", views.mentorships, name="mentorships"),
     path("mentorships/<int:pk>/end/", views.mentorship_end, name="mentorship-end"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
+    path("notifications/read-all/", views.notifications_read_all, name="notifications-read-all"),
 ]
