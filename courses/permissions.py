@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from lms.models import Mentorship, Role, User
+from lms.models import Mentorship, Role, Team, User
 from lms.permissions import people_visible_to
 
 from .models import Course, CourseSession, Enrolment, LearningPath, SessionRegistration
@@ -81,3 +81,16 @@ def registrations_visible_to(user: User) -> QuerySet[SessionRegistration]:
     return SessionRegistration.objects.filter(
         Q(agent__in=people_visible_to(user).values("pk")) | Q(session__instructor=user)
     )
+
+
+def assign_teams_for(viewer: User) -> QuerySet:
+    """Teams the viewer may assign training to as a whole: HR any team, team leads the
+    teams they lead, mentors none (they assign to their mentees one by one)."""
+
+    if not viewer.is_authenticated:
+        return Team.objects.none()
+    if viewer.is_superuser or viewer.has_role(Role.HR, Role.ADMIN):
+        return Team.objects.order_by("code")
+    if viewer.has_role(Role.TEAM_LEAD):
+        return Team.objects.filter(lead=viewer).order_by("code")
+    return Team.objects.none()

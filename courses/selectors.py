@@ -5,20 +5,30 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from lms.models import CompetencyLevel, User
+from lms.models import CompetencyLevel, Team, User
+from lms.permissions import people_visible_to
 from lms.selectors import competency_gap
 
 from .models import (
     TIER_ORDER,
     Course,
     CourseCompetency,
+    CourseLevelPrerequisite,
     CourseSession,
+    CourseVersion,
     Enrolment,
     LearningPath,
+    Lesson,
     LessonProgress,
     SessionRegistration,
 )
-from .permissions import courses_visible_to, enrolments_visible_to, paths_visible_to
+from .permissions import (
+    assignable_people_for,
+    can_take_attendance,
+    courses_visible_to,
+    enrolments_visible_to,
+    paths_visible_to,
+)
 
 CATALOGUE_PAGE_SIZE = 20
 PROGRESS_PAGE_SIZE = 50
@@ -281,3 +291,273 @@ def recommendations_for(agent: User, *, limit: int = 6) -> list[Recommendation]:
         found.append(Recommendation(course=course, closes=closes))
     found.sort(key=lambda r: (TIER_ORDER[r.course.tier], -len(r.closes), r.course.code))
     return found[:limit]
+
+
+# --- Learner pages (course page, catalogue badges, sessions) ---------------------------
+
+
+@dataclass
+class PrerequisiteCheck:
+    """One prerequisite of a course and whether the agent meets it."""
+
+    met: bool
+    course: Course | None = None
+    competency: object | None = None
+    level: int | None = None
+
+
+def prerequisite_checks_for(agent: User, course: Course) -> list[PrerequisiteCheck]:
+    """Each prerequisite (courses, then competency levels), met or not, item by item.
+
+    The same rule as ``services.prerequisites_missing`` (which gives the sentences); the
+    course should come from ``course_get_for`` (prerequisites prefetched). 2 queries.
+    """
+    required = list(course.prerequisites.all())
+    rules = list(course.level_prerequisites.all())
+    done: set[int] = set()
+    if required:
+        done = set(
+            Enrolment.objects.filter(
+                agent=agent, course__in=required, status=Enrolment.Status.COMPLETED
+            ).values_list("course_id", flat=True)
+        )
+    levels: dict[int, int] = {}
+    if rules:
+        levels = dict(
+            CompetencyLevel.objects.filter(
+                agent=agent, competency__in=[r.competency_id for r in rules]
+            ).values_list("competency_id", "level")
+        )
+    return [PrerequisiteCheck(met=c.pk in done, course=c) for c in required] + [
+        PrerequisiteCheck(
+            met=levels.get(r.competency_id, 0) >= r.level, competency=r.competency, level=r.level
+        )
+        for r in rules
+    ]
+
+
+def course_outline(course: Course, *, language: str) -> list[LessonView]:
+    """Lesson titles of the latest published version, for viewers not enrolled (1 query).
+
+    Titles, kinds and minutes only: the lesson content is for enrolled learners.
+    """
+
+    version = CourseVersion.objects.filter(course=course).order_by("-number").first()
+    if version is None:
+        return []
+    english = language.startswith("en")
+    return [
+        LessonView(
+            id=item["id"],
+            order=item["order"],
+            kind=item["kind"],
+            title=(item["title_en"] or item["title_zh"]) if english else item["title_zh"],
+            html="",
+            video_url="",
+            file_url="",
+            file_name="",
+            estimated_minutes=item["estimated_minutes"],
+            required=item["required"],
+            done=False,
+        )
+        for item in version.snapshot["lessons"]
+    ]
+
+
+def enrolment_statuses_for(agent: User, courses: list[Course]) -> dict[int, str]:
+    """Course id → the agent's enrolment status there (ongoing before completed; 1 query)."""
+    statuses: dict[int, str] = {}
+    rows = (
+        Enrolment.objects.filter(agent=agent, course__in=courses)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .values_list("course_id", "status")
+    )
+    for course_id, status in rows:
+        if course_id not in statuses or status in Enrolment.ACTIVE_STATUSES:
+            statuses[course_id] = status
+    return statuses
+
+
+def session_get_for(viewer: User, session_id: int) -> CourseSession:
+    """A session of a course the viewer may see; ``CourseSession.DoesNotExist`` otherwise."""
+    return CourseSession.objects.select_related("course").get(
+        pk=session_id, course__in=courses_visible_to(viewer)
+    )
+
+
+def session_registration_current(agent: User, session: CourseSession) -> SessionRegistration | None:
+    """The agent's own registration (seat or waiting list) for the session, if any."""
+    return (
+        SessionRegistration.objects.filter(session=session, agent=agent)
+        .exclude(status=SessionRegistration.Status.CANCELLED)
+        .first()
+    )
+
+
+# --- Manage pages: progress filters, assignment, authoring, attendance ---------------
+# (Imports local to each function: these were appended after the module's imports.)
+
+AUTHORING_PAGE_SIZE = 50
+
+
+def progress_teams_for(viewer: User) -> QuerySet:
+    """Teams to filter the progress table by: those of the people the viewer looks after."""
+
+    people = people_visible_to(viewer).exclude(pk=viewer.pk)
+    return Team.objects.filter(pk__in=people.values("team_id")).order_by("code")
+
+
+def progress_courses() -> QuerySet[Course]:
+    """Courses anyone can be enrolled in (published at least once), for filters."""
+    return Course.objects.filter(version__gte=1).order_by("code")
+
+
+def progress_manageable_agent_ids(viewer: User, enrolments: list[Enrolment]) -> set[int]:
+    """Of these enrolments' agents, those whose work the viewer may withdraw (one query)."""
+
+    agent_ids = {e.agent_id for e in enrolments}
+    if not agent_ids:
+        return set()
+    return set(assignable_people_for(viewer).filter(pk__in=agent_ids).values_list("pk", flat=True))
+
+
+def authoring_courses(viewer: User, *, status: str = "", page_number: int | str = 1) -> Page:
+    """Courses for the authoring list, with lesson and open-enrolment counts (one page)."""
+    courses = courses_visible_to(viewer)
+    if status:
+        courses = courses.filter(status=status)
+    courses = courses.annotate(
+        lesson_count=Count("lessons", distinct=True),
+        open_enrolments=Count(
+            "enrolments",
+            filter=Q(enrolments__status__in=Enrolment.ACTIVE_STATUSES),
+            distinct=True,
+        ),
+    ).order_by("code")
+    return Paginator(courses, AUTHORING_PAGE_SIZE).get_page(page_number)
+
+
+def course_for_authoring(viewer: User, course_id: int) -> Course:
+    """The working copy with lessons, rules, sessions and versions; DoesNotExist → 404."""
+
+    sessions = (
+        CourseSession.objects.select_related("instructor")
+        .annotate(
+            seats_taken=Count(
+                "registrations",
+                filter=Q(registrations__status=SessionRegistration.Status.REGISTERED),
+            ),
+            waiting=Count(
+                "registrations",
+                filter=Q(registrations__status=SessionRegistration.Status.WAITLISTED),
+            ),
+        )
+        .order_by("starts_at", "id")
+    )
+    return (
+        courses_visible_to(viewer)
+        .prefetch_related(
+            Prefetch("lessons", queryset=Lesson.objects.order_by("order", "id")),
+            Prefetch("prerequisites", queryset=Course.objects.order_by("code")),
+            Prefetch(
+                "targets",
+                queryset=CourseCompetency.objects.select_related("competency").order_by(
+                    "competency__order", "competency__code"
+                ),
+            ),
+            Prefetch(
+                "level_prerequisites",
+                queryset=CourseLevelPrerequisite.objects.select_related("competency").order_by(
+                    "competency__order", "competency__code"
+                ),
+            ),
+            Prefetch("sessions", queryset=sessions),
+            Prefetch(
+                "versions",
+                queryset=CourseVersion.objects.defer("snapshot")
+                .select_related("published_by")
+                .order_by("-number"),
+            ),
+        )
+        .get(pk=course_id)
+    )
+
+
+def course_version_learners(course: Course) -> dict[int, int]:
+    """How many people (not withdrawn) follow each published version: {number: count}."""
+    rows = (
+        Enrolment.objects.filter(course=course)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .values_list("version__number")
+        .annotate(n=Count("id"))
+    )
+    return dict(rows)
+
+
+def lesson_get_for_authoring(viewer: User, lesson_id: int):
+    """A lesson of a course the viewer may see; ``Lesson.DoesNotExist`` otherwise."""
+
+    return Lesson.objects.select_related("course").get(
+        pk=lesson_id, course__in=courses_visible_to(viewer)
+    )
+
+
+def session_get_for_attendance(viewer: User, session_id: int) -> CourseSession:
+    """The session if the viewer teaches it or authors courses; DoesNotExist otherwise."""
+
+    session = CourseSession.objects.select_related("course", "instructor").get(pk=session_id)
+    if not can_take_attendance(viewer, session):
+        raise CourseSession.DoesNotExist
+    return session
+
+
+def session_attendance(session: CourseSession) -> dict[str, list[SessionRegistration]]:
+    """Participants with a seat, and the waiting list, in registration order (one query)."""
+    registrations = list(
+        session.registrations.exclude(status=SessionRegistration.Status.CANCELLED)
+        .select_related("agent", "agent__team", "attendance_by")
+        .order_by("registered_at", "id")
+    )
+    return {
+        "registered": [
+            r for r in registrations if r.status == SessionRegistration.Status.REGISTERED
+        ],
+        "waiting": [r for r in registrations if r.status == SessionRegistration.Status.WAITLISTED],
+    }
+
+
+# --- API lists ---------------------------------------------------------------------------
+
+
+def enrolment_list_for(
+    viewer: User,
+    *,
+    agent_id: int | None = None,
+    course_id: int | None = None,
+    status: str = "",
+) -> QuerySet[Enrolment]:
+    """Enrolments the viewer may see (own included), filtered; overdue first, then by due
+    date. Everything the API shows comes along (no query per row)."""
+    enrolments = (
+        enrolments_visible_to(viewer)
+        .select_related("agent", "course", "assigned_by", "version", "path_assignment__path")
+        .defer("version__snapshot")
+        .annotate(rank=_STATUS_RANK)
+        .order_by("rank", "due_on", "enrolled_at", "id")
+    )
+    if agent_id is not None:
+        enrolments = enrolments.filter(agent_id=agent_id)
+    if course_id is not None:
+        enrolments = enrolments.filter(course_id=course_id)
+    if status:
+        enrolments = enrolments.filter(status=status)
+    return enrolments
+
+
+def session_registrations_for(session: CourseSession) -> QuerySet[SessionRegistration]:
+    """Seats and waiting list of a session (cancelled ones left out), in registration order."""
+    return (
+        session.registrations.exclude(status=SessionRegistration.Status.CANCELLED)
+        .select_related("agent", "attendance_by")
+        .order_by("registered_at", "id")
+    )

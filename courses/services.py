@@ -372,7 +372,10 @@ def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:
 
 
 def required_lesson_ids(enrolment: Enrolment) -> list[int]:
-    return [item["id"] for item in enrolment.version.snapshot["lessons"] if item["required"]]
+    """The lessons that complete the course: the required ones, or all when none is."""
+    lessons = enrolment.version.snapshot["lessons"]
+    required = [item["id"] for item in lessons if item["required"]]
+    return required or [item["id"] for item in lessons]
 
 
 @transaction.atomic
@@ -452,7 +455,9 @@ def path_assign(
         raise ValidationError(_("This learning path is not published."), code="unpublished")
     if due_on is not None and due_on < timezone.localdate():
         raise ValidationError(_("The due date cannot be in the past."), code="due_past")
-    agents = list(agents)
+    # Once each, and only people still here: a team can list someone twice over (chosen
+    # by name and through the team) or someone who has left.
+    agents = list({a.pk: a for a in agents if a.is_active}.values())
     if not agents:
         raise ValidationError(_("Choose at least one person."), code="nobody")
     steps = list(path.steps.select_related("course").order_by("order"))
@@ -822,3 +827,36 @@ def session_cancel(*, session: CourseSession) -> CourseSession:
             url=reverse("courses:course-detail", args=[session.course_id]),
         )
     return session
+
+
+@transaction.atomic
+def course_author_save(
+    *,
+    course: Course | None = None,
+    code: str = "",
+    created_by: User | None = None,
+    prerequisites: Iterable[Course] = (),
+    targets: list[tuple[Any, int]] | None = None,
+    level_rules: list[tuple[Any, int]] | None = None,
+    **fields: Any,
+) -> Course:
+    """Create or edit a course with its prerequisites, targeted competencies and level
+    prerequisites, all or nothing (the authoring form saves them together).
+
+    ``targets`` / ``level_rules`` left as None are not touched."""
+    if course is None:
+        title_zh = fields.pop("title_zh", "")
+        course = course_create(
+            code=code,
+            title_zh=title_zh,
+            created_by=created_by,
+            prerequisites=prerequisites,
+            **fields,
+        )
+    else:
+        course = course_update(course=course, prerequisites=prerequisites, **fields)
+    if targets is not None:
+        course_targets_set(course=course, targets=targets)
+    if level_rules is not None:
+        course_level_prerequisites_set(course=course, rules=level_rules)
+    return course

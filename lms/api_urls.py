@@ -1,5 +1,5 @@
 from csp.decorators import csp_update
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
@@ -31,4 +31,5 @@ urlpatterns = [
     path("teams/", api.TeamListApi.as_view(), name="api-teams"),
     path("mentorships/", api.MentorshipListApi.as_view(), name="api-mentorships"),
     path("mentorships/<int:pk>/end/", api.MentorshipEndApi.as_view(), name="api-mentorship-end"),
+    path("", include("courses.api_urls")),
 ]

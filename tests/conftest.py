@@ -4,6 +4,8 @@ from django.utils import translation
 from lms.models import Role
 from tests.lms.factories import MentorshipFactory, TeamFactory, UserFactory
 
+pytest_plugins = ["tests.worker"]  # the celery_worker_process fixture
+
 
 @pytest.fixture(autouse=True)
 def _chinese_by_default():
