@@ -4,6 +4,7 @@ Each policy has a queryset face (``*_visible_to``) for lists and a predicate fac
 (``can_*``) for single objects. A forbidden object is answered like a missing one (404).
 """
 
+from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
 
 from .models import Evidence, Mentorship, Role, Team, User
@@ -59,9 +60,13 @@ def heatmap_teams_for(user: User) -> QuerySet[Team]:
 
 
 def heatmap_people_for(user: User) -> QuerySet[User]:
+    """Agents only: HR, trainers and leads have no competency profile to show."""
+    agents = User.objects.filter(
+        is_active=True, pk__in=Group.objects.filter(name=Role.AGENT).values("user")
+    )
     if _sees_everyone(user):
-        return User.objects.filter(is_active=True)
-    return User.objects.filter(is_active=True, team__in=heatmap_teams_for(user))
+        return agents
+    return agents.filter(team__in=heatmap_teams_for(user))
 
 
 def mentorships_visible_to(user: User) -> QuerySet[Mentorship]:
