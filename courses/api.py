@@ -11,7 +11,7 @@ Lists answer in a fixed number of queries whatever their size; the lists of one 
 
 from django.core.paginator import Page
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from lms.models import Competency, Level, Team, User
 from lms.permissions import people_visible_to, teams_visible_to
+from lms.serializer_fields import CompetencyField
 
 from . import permissions, selectors, services
 from .models import (
@@ -100,21 +101,6 @@ def _course_or_404(user: User, course_id: int) -> Course:
         return permissions.courses_visible_to(user).get(pk=course_id)
     except Course.DoesNotExist:
         raise NotFound(_("No such course.")) from None
-
-
-class CompetencyField(serializers.CharField):
-    """A competency given by its code or its id."""
-
-    def to_internal_value(self, data) -> Competency:
-        value = super().to_internal_value(data)
-        lookup = Q(code=value)
-        if value.isdigit():
-            lookup |= Q(pk=int(value))
-        # A code wins over an id when both match: codes are what people type.
-        matches = sorted(Competency.objects.filter(lookup), key=lambda c: c.code != value)
-        if not matches:
-            raise serializers.ValidationError(_("No competency has this code or id."))
-        return matches[0]
 
 
 class CompetencyLevelInputSerializer(serializers.Serializer):

@@ -9,7 +9,7 @@ Lists answer in a fixed number of queries whatever their size: each queryset bel
 selects, prefetches or annotates what its serializer reads.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -32,6 +32,7 @@ from .models import (
     Team,
     User,
 )
+from .serializer_fields import CompetencyField
 
 # --- Shared output pieces --------------------------------------------------------------
 
@@ -292,21 +293,6 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "withdrawn_by",
             "withdrawal_reason",
         ]
-
-
-class CompetencyField(serializers.CharField):
-    """A competency given by its code or its id."""
-
-    def to_internal_value(self, data) -> Competency:
-        value = super().to_internal_value(data)
-        lookup = Q(code=value)
-        if value.isdigit():
-            lookup |= Q(pk=int(value))
-        # A code wins over an id when both match: codes are what people type.
-        matches = sorted(Competency.objects.filter(lookup), key=lambda c: c.code != value)
-        if not matches:
-            raise serializers.ValidationError(_("No competency has this code or id."))
-        return matches[0]
 
 
 class EvidenceRecordInputSerializer(serializers.Serializer):

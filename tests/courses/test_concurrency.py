@@ -7,14 +7,11 @@ really overlap. The waits time out, so that a service which already serialises t
 threads before that point lets the first one go on alone instead of hanging.
 """
 
-import contextlib
 import threading
-from collections.abc import Callable
 from unittest.mock import patch
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from courses import services
 from courses.models import (
@@ -24,6 +21,7 @@ from courses.models import (
     Enrolment,
     SessionRegistration,
 )
+from tests.concurrency import hold_at, run_concurrently
 from tests.courses.factories import (
     CourseFactory,
     CourseSessionFactory,
@@ -33,44 +31,6 @@ from tests.courses.factories import (
 from tests.lms.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-MEET_TIMEOUT = 3  # seconds; only reached when the service already serialises the threads
-
-
-def meet(barrier: threading.Barrier) -> None:
-    with contextlib.suppress(threading.BrokenBarrierError):
-        barrier.wait(timeout=MEET_TIMEOUT)
-
-
-def hold_at(barrier: threading.Barrier, original: Callable) -> Callable:
-    """``original``, called after both threads have reached it."""
-
-    def wrapper(*args, **kwargs):
-        meet(barrier)
-        return original(*args, **kwargs)
-
-    return wrapper
-
-
-def run_concurrently(*calls: Callable) -> list:
-    """Run each call in its own thread; each result is a return value or the exception."""
-    results: list = [None] * len(calls)
-
-    def work(index: int, call: Callable) -> None:
-        try:
-            results[index] = call()
-        except Exception as exc:  # handed back to the test to assert on
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck (deadlock?)"
-    return results
 
 
 def test_two_enrolments_at_once_for_the_same_agent_and_course_make_one(agent, hr):

@@ -9,59 +9,19 @@ The waits have a timeout so that a service which serialises the threads earlier 
 lock taken before the hook) lets the first thread go on alone instead of hanging.
 """
 
-import contextlib
 import datetime
 import threading
-from collections.abc import Callable
 from unittest.mock import patch
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from lms import services
 from lms.models import CompetencyLevel, Evidence, Level, Mentorship, Role, User
+from tests.concurrency import MEET_TIMEOUT, hold_at, meet, run_concurrently
 from tests.lms.factories import CompetencyFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-MEET_TIMEOUT = 3  # seconds; only reached when the service already serialises the threads
-
-
-def meet(barrier: threading.Barrier) -> None:
-    with contextlib.suppress(threading.BrokenBarrierError):
-        barrier.wait(timeout=MEET_TIMEOUT)
-
-
-def hold_at(barrier: threading.Barrier, original: Callable) -> Callable:
-    """``original``, called after both threads have reached it."""
-
-    def wrapper(*args, **kwargs):
-        meet(barrier)
-        return original(*args, **kwargs)
-
-    return wrapper
-
-
-def run_concurrently(*calls: Callable) -> list:
-    """Run each call in its own thread; each result is a return value or the exception."""
-    results: list = [None] * len(calls)
-
-    def work(index: int, call: Callable) -> None:
-        try:
-            results[index] = call()
-        except Exception as exc:  # handed back to the test to assert on
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck (deadlock?)"
-    return results
 
 
 def test_two_mentors_for_one_mentee_at_once_makes_one_mentorship(agent, hr):
