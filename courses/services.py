@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.models import CompetencyLevel, Level, Team, User
+from lms.preferences import speaking_to
 from lms.services import notification_send
 
 from .hooks import completion_conditions_unmet
@@ -560,12 +561,13 @@ def session_registration_cancel(*, registration: SessionRegistration) -> Session
         if waiting is not None:
             waiting.status = SessionRegistration.Status.REGISTERED
             waiting.save(update_fields=["status"])
-            notification_send(
-                recipient=waiting.agent,
-                key=f"session-seat:{waiting.pk}",
-                subject=_("You have a seat in %(session)s") % {"session": session},
-                url=reverse("courses:course-detail", args=[session.course_id]),
-            )
+            with speaking_to(waiting.agent):
+                notification_send(
+                    recipient=waiting.agent,
+                    key=f"session-seat:{waiting.pk}",
+                    subject=_("You have a seat in %(session)s") % {"session": session},
+                    url=reverse("courses:course-detail", args=[session.course_id]),
+                )
     return registration
 
 
@@ -638,24 +640,23 @@ def enrolments_mark_overdue(*, today: datetime.date | None = None) -> int:
 
 
 def _overdue_notify(enrolment: Enrolment) -> None:
-    subject = _("Overdue: %(course)s (due %(date)s)") % {
-        "course": enrolment.course,
-        "date": enrolment.due_on,
-    }
-    notification_send(
-        recipient=enrolment.agent,
-        key=f"enrolment-overdue:{enrolment.pk}",
-        subject=subject,
-        url=_course_url(enrolment),
-    )
-    if enrolment.assigned_by_id and enrolment.assigned_by_id != enrolment.agent_id:
+    with speaking_to(enrolment.agent):
         notification_send(
-            recipient=enrolment.assigned_by,
+            recipient=enrolment.agent,
             key=f"enrolment-overdue:{enrolment.pk}",
-            subject=_("%(agent)s is overdue: %(course)s")
-            % {"agent": enrolment.agent, "course": enrolment.course},
-            url=reverse("courses:progress"),
+            subject=_("Overdue: %(course)s (due %(date)s)")
+            % {"course": enrolment.course, "date": enrolment.due_on},
+            url=_course_url(enrolment),
         )
+    if enrolment.assigned_by_id and enrolment.assigned_by_id != enrolment.agent_id:
+        with speaking_to(enrolment.assigned_by):
+            notification_send(
+                recipient=enrolment.assigned_by,
+                key=f"enrolment-overdue:{enrolment.pk}",
+                subject=_("%(agent)s is overdue: %(course)s")
+                % {"agent": enrolment.agent, "course": enrolment.course},
+                url=reverse("courses:progress"),
+            )
 
 
 def due_reminders_send(*, today: datetime.date | None = None, days_before: int = 3) -> int:
@@ -668,13 +669,14 @@ def due_reminders_send(*, today: datetime.date | None = None, days_before: int =
         due_on__lte=today + datetime.timedelta(days=days_before),
     ).select_related("agent", "course")
     for enrolment in soon:
-        _notification, created = notification_send(
-            recipient=enrolment.agent,
-            key=f"enrolment-due:{enrolment.pk}:{enrolment.due_on.isoformat()}",
-            subject=_("Due %(date)s: %(course)s")
-            % {"date": enrolment.due_on, "course": enrolment.course},
-            url=_course_url(enrolment),
-        )
+        with speaking_to(enrolment.agent):
+            _notification, created = notification_send(
+                recipient=enrolment.agent,
+                key=f"enrolment-due:{enrolment.pk}:{enrolment.due_on.isoformat()}",
+                subject=_("Due %(date)s: %(course)s")
+                % {"date": enrolment.due_on, "course": enrolment.course},
+                url=_course_url(enrolment),
+            )
         sent += created
     return sent
 
@@ -699,17 +701,20 @@ def session_reminders_send(*, now: datetime.datetime | None = None, hours_before
     ).select_related("agent", "session", "session__course")
     for registration in upcoming:
         session = registration.session
-        _notification, created = notification_send(
-            recipient=registration.agent,
-            key=f"session-reminder:{session.pk}:{session.starts_at.isoformat()}",
-            subject=_("Reminder: %(course)s starts %(start)s")
-            % {
-                "course": session.course,
-                "start": _local(session.starts_at, registration.agent).strftime("%Y-%m-%d %H:%M"),
-            },
-            body=session.location or session.online_url,
-            url=reverse("courses:course-detail", args=[session.course_id]),
-        )
+        with speaking_to(registration.agent):
+            _notification, created = notification_send(
+                recipient=registration.agent,
+                key=f"session-reminder:{session.pk}:{session.starts_at.isoformat()}",
+                subject=_("Reminder: %(course)s starts %(start)s")
+                % {
+                    "course": session.course,
+                    "start": _local(session.starts_at, registration.agent).strftime(
+                        "%Y-%m-%d %H:%M"
+                    ),
+                },
+                body=session.location or session.online_url,
+                url=reverse("courses:course-detail", args=[session.course_id]),
+            )
         sent += created
     return sent
 
@@ -820,12 +825,13 @@ def session_cancel(*, session: CourseSession) -> CourseSession:
     for registration in session.registrations.exclude(
         status=SessionRegistration.Status.CANCELLED
     ).select_related("agent"):
-        notification_send(
-            recipient=registration.agent,
-            key=f"session-cancelled:{session.pk}",
-            subject=_("Cancelled: %(session)s") % {"session": session},
-            url=reverse("courses:course-detail", args=[session.course_id]),
-        )
+        with speaking_to(registration.agent):
+            notification_send(
+                recipient=registration.agent,
+                key=f"session-cancelled:{session.pk}",
+                subject=_("Cancelled: %(session)s") % {"session": session},
+                url=reverse("courses:course-detail", args=[session.course_id]),
+            )
     return session
 
 

@@ -17,3 +17,9 @@ def user_preferences_activate(request: HttpRequest, user: User) -> None:
     if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
         translation.activate(user.preferred_language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+def speaking_to(user: User):
+    """Translate in the user's language: for messages written outside their request
+    (notifications, e-mails from tasks)."""
+    return translation.override(user.preferred_language or settings.LANGUAGE_CODE)

@@ -322,6 +322,29 @@ def test_pages_speak_the_users_language_the_switch_remembers_it_and_the_cookie_w
     assert lesson["title_zh"] in player
 
 
+def test_overdue_notifications_speak_each_recipients_language(django_capture_on_commit_callbacks):
+    """The nightly task runs in no one's request: each message is written in the language
+    its recipient chose, not the worker's default."""
+    agent = User.objects.get(username="agent")
+    User.objects.filter(pk=agent.pk).update(preferred_language="en")
+    enrolment = Enrolment.objects.select_related("course", "assigned_by").get(
+        agent=agent, course__code="apparel-101"
+    )
+    assigner = enrolment.assigned_by
+    assert assigner is not None and assigner.preferred_language == "zh-hans"
+    Enrolment.objects.filter(pk=enrolment.pk).update(due_on=timezone.localdate() - DAY)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.enrolments_mark_overdue.delay().get()
+
+    key = f"enrolment-overdue:{enrolment.pk}"
+    to_agent = Notification.objects.get(recipient=agent, key=key)
+    to_assigner = Notification.objects.get(recipient=assigner, key=key)
+    assert enrolment.course.title_zh in to_assigner.subject
+    assert enrolment.course.title_en in to_agent.subject, to_agent.subject
+    assert escape(to_agent.subject) in html(signed_in("agent").get(reverse("notifications")))
+
+
 # --- 4. Nobody sees another agent's learning ---------------------------------------------
 
 
