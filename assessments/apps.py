@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Assessments")
+
+    def ready(self) -> None:
+        from courses.hooks import completion_check_register
+
+        from .services import required_quizzes_unmet
+
+        completion_check_register(required_quizzes_unmet)

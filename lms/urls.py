@@ -6,4 +6,5 @@ urlpatterns = [
     path("api/", include("lms.api_urls")),
     path("", include("lms.web_urls")),
     path("", include("courses.urls")),
+    path("", include("assessments.urls")),
 ]

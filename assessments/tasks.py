@@ -1,0 +1,15 @@
+from celery import shared_task
+from django.conf import settings
+from django.db import OperationalError
+
+from . import services
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=settings.CELERY_TASK_MAX_RETRIES,
+)
+def attempts_close_expired() -> int:
+    """Every few minutes: score attempts whose time ran out while the agent was away."""
+    return services.attempts_close_expired()

@@ -1,0 +1,6 @@
+from .manage_urls import urlpatterns as manage_urlpatterns
+from .take_urls import urlpatterns as take_urlpatterns
+
+app_name = "assessments"
+
+urlpatterns = take_urlpatterns + manage_urlpatterns
