@@ -71,6 +71,7 @@ class RowError:
 @dataclass
 class ImportResult:
     created: int = 0
+    ready: int = 0  # after a dry run: how many questions an import would create
     errors: list[RowError] = field(default_factory=list)
 
 
@@ -81,10 +82,12 @@ class ImportRejected(ValidationError):
         self.errors = errors
         super().__init__(
             [
-                _("Line %(line)s: %(message)s") % {"line": e.line, "message": e.message}
+                ValidationError(
+                    _("Line %(line)s: %(message)s") % {"line": e.line, "message": e.message},
+                    code="import",
+                )
                 for e in errors
-            ],
-            code="import",
+            ]
         )
 
 
@@ -207,6 +210,10 @@ def parse_row(cells: dict[str, str], competencies: dict[str, Competency]) -> Par
         elif kind == Question.Kind.SINGLE and len(set(letters)) != 1:
             problems.append(_("a single-choice question has exactly one answer"))
         options = [(zh, en, "ABCDEF"[i] in letters) for i, (zh, en) in enumerate(texts) if zh]
+        if len({zh for zh, _en, _ok in options}) != len(options):
+            problems.append(_("two options have the same text"))
+        if any(len(zh) > 500 or len(en) > 500 for zh, en, _ok in options):
+            problems.append(_("an option is longer than 500 characters"))
     competency = None
     if code := cells.get("competency", ""):
         competency = competencies.get(code)
@@ -276,7 +283,7 @@ def questions_import(
     if errors:
         raise ImportRejected(errors)
     if dry_run:
-        return ImportResult(created=0)
+        return ImportResult(created=0, ready=len(parsed))
     with transaction.atomic():
         for question in parsed:
             question_create(
@@ -292,7 +299,7 @@ def questions_import(
                 difficulty=question.difficulty,
                 created_by=created_by,
             )
-    return ImportResult(created=len(parsed))
+    return ImportResult(created=len(parsed), ready=len(parsed))
 
 
 def template_csv() -> str:

@@ -300,3 +300,234 @@ def bank_questions(bank: QuestionBank, *, search: str = "", page_number: int | s
 
 def question_label(question: Question) -> str:
     return pick_language(question.text_zh, question.text_en)
+
+
+# --- Taking a quiz (the agent's pages) -----------------------------------------------
+
+
+def attempt_get_own(agent: User, attempt_id: int) -> Attempt:
+    """The agent's own attempt, for answering it: anyone else (even a mentor or HR, who
+    may see it) gets DoesNotExist. ``key`` is not loaded, so it cannot reach a template."""
+    return (
+        attempts_visible_to(agent)
+        .filter(agent=agent)
+        .select_related("quiz")
+        .defer("key")
+        .get(pk=attempt_id)
+    )
+
+
+def quiz_question_count(quiz: Quiz) -> int:
+    """How many questions an attempt at the quiz gets: its fixed items or its draws. 1 query."""
+    if quiz.mode == Quiz.Mode.FIXED:
+        return quiz.items.count()
+    return sum(quiz.draw_rules.values_list("count", flat=True))
+
+
+# --- Authoring and results pages -----------------------------------------------------
+
+AUTHORING_PAGE_SIZE = 50
+
+
+def _per_quiz(queryset: QuerySet, aggregate=None):
+    """A correlated subquery: ``aggregate`` (default: how many) of ``queryset``'s rows
+    belonging to the outer quiz, 0 when none."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    rows = (
+        queryset.filter(quiz=OuterRef("pk"))
+        .order_by()
+        .values("quiz")
+        .annotate(n=aggregate or Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
+def quizzes_for_authoring(*, status: str = "", page_number: int | str = 1) -> Page:
+    """Every quiz whatever its status, with its question and attempt counts. 2 queries."""
+    from django.db.models import Sum
+
+    from .models import DrawRule, QuizQuestion
+
+    quizzes = (
+        Quiz.objects.select_related("course", "competency")
+        .annotate(
+            item_count=_per_quiz(QuizQuestion.objects.all()),
+            rule_count=_per_quiz(DrawRule.objects.all()),
+            drawn_count=_per_quiz(DrawRule.objects.all(), Sum("count")),
+            attempt_count=_per_quiz(Attempt.objects.filter(status=Attempt.Status.SUBMITTED)),
+        )
+        .order_by("code")
+    )
+    if status:
+        quizzes = quizzes.filter(status=status)
+    return Paginator(quizzes, AUTHORING_PAGE_SIZE).get_page(page_number)
+
+
+def quiz_items_for_authoring(quiz: Quiz) -> list:
+    """The fixed questions of a quiz in order, with bank, competency and section. 1 query."""
+    return list(
+        quiz.items.select_related(
+            "question", "question__bank", "question__competency", "section"
+        ).order_by("order", "id")
+    )
+
+
+def quiz_rules_for_authoring(quiz: Quiz) -> list:
+    return list(
+        quiz.draw_rules.select_related("bank", "competency", "section").order_by("order", "id")
+    )
+
+
+def draw_rule_matches(rules: list) -> dict[int, int]:
+    """How many active questions each draw rule could draw from, in one query.
+
+    Same tags as ``services._draw_candidates``: a blank tag matches any question.
+    """
+    if not rules:
+        return {}
+    aggregates = {}
+    for rule in rules:
+        condition = Q()
+        if rule.bank_id:
+            condition &= Q(bank_id=rule.bank_id)
+        if rule.competency_id:
+            condition &= Q(competency_id=rule.competency_id)
+        if rule.level:
+            condition &= Q(level=rule.level)
+        if rule.difficulty:
+            condition &= Q(difficulty=rule.difficulty)
+        aggregates[f"rule_{rule.pk}"] = Count("pk", filter=condition) if condition else Count("pk")
+    counts = Question.objects.filter(is_active=True).aggregate(**aggregates)
+    return {rule.pk: counts[f"rule_{rule.pk}"] for rule in rules}
+
+
+def question_search(
+    *,
+    search: str = "",
+    bank_id: int | None = None,
+    exclude_quiz: Quiz | None = None,
+    page_number: int | str = 1,
+) -> Page:
+    """Active questions to put in a quiz (authors only), with their options. 3 queries."""
+    from .models import QuizQuestion
+
+    questions = (
+        Question.objects.filter(is_active=True)
+        .select_related("bank", "competency")
+        .prefetch_related(Prefetch("options", queryset=Option.objects.order_by("order", "id")))
+        .order_by("bank__code", "id")
+    )
+    if bank_id:
+        questions = questions.filter(bank_id=bank_id)
+    if search:
+        questions = questions.filter(Q(text_zh__icontains=search) | Q(text_en__icontains=search))
+    if exclude_quiz is not None:
+        questions = questions.exclude(
+            pk__in=QuizQuestion.objects.filter(quiz=exclude_quiz).values("question_id")
+        )
+    return Paginator(questions, AUTHORING_PAGE_SIZE).get_page(page_number)
+
+
+def quiz_preview(quiz: Quiz, *, language: str) -> list[PaperQuestion]:
+    """A sample paper drawn as an attempt would draw it, with the right answers and the
+    explanations, for authors. Saves nothing. ValidationError when it cannot be drawn."""
+    from .services import quiz_draw_preview
+
+    english = language.startswith("en")
+    sections = {section.pk: section for section in quiz.sections.all()}
+    paper = []
+    for number, entry in enumerate(quiz_draw_preview(quiz=quiz), start=1):
+        correct = set(entry["correct"])
+        paper.append(
+            PaperQuestion(
+                number=number,
+                id=entry["id"],
+                kind=entry["kind"],
+                text=_pick(entry, "text", english),
+                marks=entry["marks"],
+                section=sections.get(entry.get("section_id")),
+                options=[
+                    PaperOption(
+                        id=o["id"], text=_pick(o, "text", english), correct=o["id"] in correct
+                    )
+                    for o in entry["options"]
+                ],
+                answered=False,
+                explanation=_pick(entry, "explanation", english),
+            )
+        )
+    return paper
+
+
+def results_quizzes_for(viewer: User) -> QuerySet[Quiz]:
+    """Quizzes with results to look at, each with the viewer's visible submitted attempts
+    and passes counted. Authors see every quiz; mentors, leads and HR the published and
+    archived ones. 1 query."""
+    from .permissions import can_author
+
+    submitted = attempts_visible_to(viewer).filter(status=Attempt.Status.SUBMITTED)
+    quizzes = Quiz.objects.all()
+    if not can_author(viewer):
+        quizzes = quizzes.filter(status__in=[Quiz.Status.PUBLISHED, Quiz.Status.ARCHIVED])
+    return (
+        quizzes.select_related("course")
+        .annotate(
+            result_count=_per_quiz(submitted),
+            pass_count=_per_quiz(submitted.filter(passed=True)),
+        )
+        .order_by("code")
+    )
+
+
+def results_people_for(viewer: User) -> QuerySet[User]:
+    """Whose results the viewer may open: the people they look after (not themselves)."""
+    from lms.permissions import people_visible_to
+
+    return (
+        people_visible_to(viewer)
+        .exclude(pk=viewer.pk)
+        .select_related("team")
+        .order_by("team__code", "display_name", "username")
+    )
+
+
+# --- API lists -----------------------------------------------------------------------
+
+
+def attempt_list_for(
+    viewer: User, *, quiz_id: int | None = None, agent_id: int | None = None
+) -> QuerySet[Attempt]:
+    """Attempts the viewer may see, newest first, without paper or key. 1 query a page."""
+    attempts = (
+        attempts_visible_to(viewer)
+        .select_related("quiz", "agent")
+        .defer("paper", "key")
+        .order_by("-started_at", "-id")
+    )
+    if quiz_id is not None:
+        attempts = attempts.filter(quiz_id=quiz_id)
+    if agent_id is not None:
+        attempts = attempts.filter(agent_id=agent_id)
+    return attempts
+
+
+def quiz_summary_for(agent: User, quiz: Quiz) -> QuizSummary:
+    """One quiz's standing for the agent, as ``quizzes_for_agent`` gives it. 2 queries."""
+    attempts = Attempt.objects.filter(agent=agent, quiz=quiz)
+    row = attempts.aggregate(
+        used=Count("id"), best=Max("percent"), passes=Count("id", filter=Q(passed=True))
+    )
+    used = row["used"] or 0
+    return QuizSummary(
+        quiz=quiz,
+        attempts_used=used,
+        best_percent=row["best"],
+        passed=bool(row["passes"]),
+        open_attempt=attempts.filter(status=Attempt.Status.IN_PROGRESS)
+        .defer("paper", "key")
+        .first(),
+        attempts_left=None if quiz.attempt_limit is None else max(quiz.attempt_limit - used, 0),
+    )

@@ -5,6 +5,7 @@ read back only by scoring and by the report shown after submission.
 """
 
 import datetime
+import itertools
 import random
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -167,13 +168,32 @@ def quiz_problems(quiz: Quiz) -> list[str]:
         rules = list(quiz.draw_rules.all())
         if not rules:
             problems.append(_("Add at least one draw rule."))
+        pools = {r.pk: set(_draw_candidates(r).values_list("pk", flat=True)) for r in rules}
         for rule in rules:
-            available = _draw_candidates(rule).count()
+            available = len(pools[rule.pk])
             if available < rule.count:
                 problems.append(
                     _("A draw rule asks for %(count)s questions but only %(available)s match.")
                     % {"count": rule.count, "available": available}
                 )
+        # Rules that share questions must find enough between them too (Hall's condition;
+        # quizzes have a handful of rules, so checking every group is cheap).
+        if not problems:
+            for size in range(2, len(rules) + 1):
+                for group in itertools.combinations(rules, size):
+                    needed = sum(r.count for r in group)
+                    available = len(set().union(*(pools[r.pk] for r in group)))
+                    if available < needed:
+                        problems.append(
+                            _(
+                                "The draw rules together ask for %(count)s questions "
+                                "but only %(available)s match."
+                            )
+                            % {"count": needed, "available": available}
+                        )
+                        break
+                if problems:
+                    break
     if quiz.competency_id and not quiz.level:
         problems.append(_("Give the level the quiz evidences."))
     return problems
@@ -183,7 +203,7 @@ def quiz_problems(quiz: Quiz) -> list[str]:
 def quiz_publish(*, quiz: Quiz) -> Quiz:
     problems = quiz_problems(quiz)
     if problems:
-        raise ValidationError(problems, code="not_ready")
+        raise ValidationError([ValidationError(p, code="not_ready") for p in problems])
     quiz.status = Quiz.Status.PUBLISHED
     quiz.save(update_fields=["status", "updated_at"])
     return quiz
@@ -231,18 +251,28 @@ def _draw(quiz: Quiz, rng: random.Random) -> tuple[list[dict], dict[str, dict]]:
             )
         ]
     else:
-        chosen, taken = [], set()
-        for rule in quiz.draw_rules.select_related("section"):
-            ids = list(_draw_candidates(rule).exclude(pk__in=taken).values_list("pk", flat=True))
+        # The narrowest rule draws first, so that a broad rule ("any question of the
+        # bank") cannot take the question a narrow one ("hard only") needs. The paper
+        # still follows the rules' own order.
+        rules = list(quiz.draw_rules.select_related("section"))
+        pools = {r.pk: list(_draw_candidates(r).values_list("pk", flat=True)) for r in rules}
+        picks: dict[int, list[int]] = {}
+        taken: set[int] = set()
+        for rule in sorted(rules, key=lambda r: (len(pools[r.pk]), r.order, r.pk)):
+            ids = sorted(pk for pk in pools[rule.pk] if pk not in taken)
             if len(ids) < rule.count:
                 raise ValidationError(
                     _("This quiz cannot be drawn right now: too few questions. Tell a trainer."),
                     code="draw",
                 )
-            picked = rng.sample(sorted(ids), rule.count)
-            taken.update(picked)
-            questions = Question.objects.prefetch_related("options").in_bulk(picked)
-            chosen += [(questions[pk], rule.marks_each, rule.section) for pk in picked]
+            picks[rule.pk] = rng.sample(ids, rule.count)
+            taken.update(picks[rule.pk])
+        questions = Question.objects.prefetch_related("options").in_bulk(list(taken))
+        chosen = [
+            (questions[pk], rule.marks_each, rule.section)
+            for rule in rules
+            for pk in picks[rule.pk]
+        ]
     if quiz.shuffle_questions:
         rng.shuffle(chosen)
     for question, marks, section in chosen:
@@ -254,14 +284,34 @@ def _draw(quiz: Quiz, rng: random.Random) -> tuple[list[dict], dict[str, dict]]:
     return paper, key
 
 
-@transaction.atomic
 def attempt_start(*, quiz: Quiz, agent: User, now: datetime.datetime | None = None) -> Attempt:
-    """Start (or resume) an attempt: draw the paper and fix the deadline on the server.
+    """Start (or resume) an attempt; an attempt whose time ran out is submitted first.
+
+    Two transactions: the expired attempt stays submitted (and scored) even when the
+    start that follows is refused, e.g. because no attempt is left.
+    """
+    now = now or timezone.now()
+    _attempt_close_if_expired(quiz=quiz, agent=agent, now=now)
+    return _attempt_start(quiz=quiz, agent=agent, now=now)
+
+
+@transaction.atomic
+def _attempt_close_if_expired(*, quiz: Quiz, agent: User, now: datetime.datetime) -> None:
+    User.objects.select_for_update(no_key=True).filter(pk=agent.pk).values_list("pk").get()
+    expired = Attempt.objects.filter(
+        quiz=quiz, agent=agent, status=Attempt.Status.IN_PROGRESS, deadline__lte=now
+    ).first()
+    if expired is not None:
+        attempt_submit(attempt=expired, now=now)
+
+
+@transaction.atomic
+def _attempt_start(*, quiz: Quiz, agent: User, now: datetime.datetime) -> Attempt:
+    """Draw the paper and fix the deadline on the server (or resume the open attempt).
 
     Starts by one agent take turns (row lock), and (quiz, agent, number) is unique, so
     the attempt limit holds even when two starts arrive together.
     """
-    now = now or timezone.now()
     if quiz.status != Quiz.Status.PUBLISHED:
         raise ValidationError(_("This quiz is not open."), code="unpublished")
     User.objects.select_for_update(no_key=True).filter(pk=agent.pk).values_list("pk").get()
@@ -445,3 +495,127 @@ def required_quizzes_unmet(enrolment: Enrolment) -> list[str]:
     return [
         _("pass the quiz %(quiz)s") % {"quiz": quiz} for quiz in required if quiz.pk not in passed
     ]
+
+
+# --- Quiz authoring ------------------------------------------------------------------
+
+
+@transaction.atomic
+def quiz_create(*, code: str, title_zh: str, created_by: User | None, **fields: Any) -> Quiz:
+    """A draft quiz; its questions come with ``quiz_items_set`` or ``quiz_draw_rules_set``."""
+    quiz = Quiz(code=code, title_zh=title_zh, created_by=created_by, **fields)
+    quiz.full_clean()
+    quiz.save()
+    return quiz
+
+
+@transaction.atomic
+def quiz_update(*, quiz: Quiz, **fields: Any) -> Quiz:
+    """Change a quiz's rules. Attempts already started keep the paper they drew."""
+    for name, value in fields.items():
+        setattr(quiz, name, value)
+    quiz.full_clean()
+    quiz.save(update_fields=[*fields, "updated_at"])
+    return quiz
+
+
+@transaction.atomic
+def quiz_draw_rules_set(*, quiz: Quiz, rules: list[dict[str, Any]]) -> Quiz:
+    """Replace the draw rules of a quiz, in order. Each rule: ``count`` and optionally
+    ``bank``, ``competency``, ``level``, ``difficulty``, ``marks_each``, ``section``."""
+    new = [DrawRule(quiz=quiz, order=i, **rule) for i, rule in enumerate(rules, start=1)]
+    for rule in new:
+        rule.full_clean()
+    quiz.draw_rules.all().delete()
+    DrawRule.objects.bulk_create(new)
+    return quiz
+
+
+# --- Authoring pages: banks, quizzes, sections, draw rules, preview ------------------
+
+
+@transaction.atomic
+def bank_update(*, bank: QuestionBank, **fields: Any) -> QuestionBank:
+    for name, value in fields.items():
+        setattr(bank, name, value)
+    bank.full_clean()
+    bank.save(update_fields=list(fields))
+    return bank
+
+
+@transaction.atomic
+def quiz_author_save(
+    *, quiz: Quiz | None = None, created_by: User | None = None, **fields: Any
+) -> Quiz:
+    """Create a draft quiz (``quiz`` None) or change one. Attempts already started keep
+    the paper they drew; the changes reach attempts started from now on."""
+    if quiz is None:
+        quiz = Quiz(created_by=created_by)
+    for name, value in fields.items():
+        setattr(quiz, name, value)
+    quiz.full_clean()
+    quiz.save()
+    return quiz
+
+
+@transaction.atomic
+def quiz_section_save(*, quiz: Quiz, section: Any = None, **fields: Any) -> Any:
+    from .models import QuizSection
+
+    section = section or QuizSection(quiz=quiz)
+    if section.quiz_id != quiz.pk:
+        raise ValidationError(_("That section belongs to another quiz."), code="section")
+    for name, value in fields.items():
+        setattr(section, name, value)
+    section.full_clean()
+    section.save()
+    return section
+
+
+@transaction.atomic
+def quiz_section_delete(*, section: Any) -> None:
+    """Its questions and draw rules stay in the quiz, outside any section."""
+    section.delete()
+
+
+@transaction.atomic
+def quiz_items_place(*, quiz: Quiz, items: list[tuple[Question, int, Any]]) -> Quiz:
+    """``quiz_items_set`` with each question's section: (question, marks, section|None)."""
+    if any(section is not None and section.quiz_id != quiz.pk for _q, _m, section in items):
+        raise ValidationError(_("That section belongs to another quiz."), code="section")
+    quiz_items_set(quiz=quiz, items=[(question, marks) for question, marks, _s in items])
+    sections = {question.pk: section for question, _m, section in items}
+    placed = list(quiz.items.all())
+    for item in placed:
+        item.section = sections.get(item.question_id)
+    QuizQuestion.objects.bulk_update(placed, ["section"])
+    return quiz
+
+
+@transaction.atomic
+def draw_rule_save(*, quiz: Quiz, rule: DrawRule | None = None, **fields: Any) -> DrawRule:
+    rule = rule or DrawRule(quiz=quiz)
+    if rule.quiz_id != quiz.pk:
+        raise ValidationError(_("That draw rule belongs to another quiz."), code="rule")
+    for name, value in fields.items():
+        setattr(rule, name, value)
+    if rule.section_id and rule.section.quiz_id != quiz.pk:
+        raise ValidationError(_("That section belongs to another quiz."), code="section")
+    rule.full_clean()
+    rule.save()
+    return rule
+
+
+@transaction.atomic
+def draw_rule_delete(*, rule: DrawRule) -> None:
+    rule.delete()
+
+
+def quiz_draw_preview(*, quiz: Quiz, rng: random.Random | None = None) -> list[dict]:
+    """A sample paper drawn exactly as an attempt would draw it, saving nothing.
+
+    For authors only: each entry carries its key (``correct`` option ids and the
+    explanations). Raises ValidationError when a draw rule has too few questions.
+    """
+    paper, key = _draw(quiz, rng or random.Random())
+    return [{**entry, **key[str(entry["id"])]} for entry in paper]

@@ -32,4 +32,5 @@ urlpatterns = [
     path("mentorships/", api.MentorshipListApi.as_view(), name="api-mentorships"),
     path("mentorships/<int:pk>/end/", api.MentorshipEndApi.as_view(), name="api-mentorship-end"),
     path("", include("courses.api_urls")),
+    path("", include("assessments.api_urls")),
 ]

@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "lms.context_processors.navigation",
                 "courses.context_processors.navigation",
+                "assessments.context_processors.navigation",
             ],
         },
     }

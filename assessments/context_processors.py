@@ -1,0 +1,8 @@
+from .permissions import can_see_results
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"nav_results": can_see_results(user)}
