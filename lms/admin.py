@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ from .models import (
     Mentorship,
     PositionProfile,
     PositionRequirement,
+    Role,
     Team,
     User,
 )
@@ -83,6 +85,11 @@ class EvidenceAdminForm(forms.ModelForm):
         return cleaned
 
 
+# Fields that grant power over the whole site: only a superuser may set them, so that HR
+# (who manages people here) cannot make anyone — themselves included — a superuser.
+PRIVILEGED_USER_FIELDS = ("is_superuser", "is_staff", "user_permissions")
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = [
@@ -97,6 +104,28 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["team", "position", "groups", "is_active", "is_staff"]
     search_fields = ["username", "display_name", "english_name", "employee_no", "email"]
     list_select_related = ["team", "position"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += PRIVILEGED_USER_FIELDS
+        return fields
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            # The administrator role carries every permission: superusers hand it out.
+            kwargs["queryset"] = Group.objects.exclude(name=Role.ADMIN)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        # Nobody but a superuser edits a superuser (or an administrator's) account.
+        protected = obj is not None and (
+            obj.is_superuser or obj.groups.filter(name=Role.ADMIN).exists()
+        )
+        if protected and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (

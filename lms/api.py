@@ -13,10 +13,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from . import permissions, selectors, services
@@ -529,3 +531,11 @@ class MentorshipEndApi(APIView):
             mentorship=mentorship, ended_on=data.validated_data.get("ended_on")
         )
         return Response(MentorshipSerializer(mentorship).data)
+
+
+class TokenApi(ObtainAuthToken):
+    """A token for a username and password; password guessing is slowed down here as on
+    the login page."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"

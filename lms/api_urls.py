@@ -1,7 +1,6 @@
 from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from . import api
 
@@ -15,7 +14,7 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", api.TokenApi.as_view(), name="api-token"),
     path("me/", api.MeApi.as_view(), name="api-me"),
     path("matrix/", api.MatrixApi.as_view(), name="api-matrix"),
     path("people/", api.PersonListApi.as_view(), name="api-people"),

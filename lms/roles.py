@@ -30,7 +30,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "assessments.view_*",
         "certification.*",
         "auth.view_group",
-        "authtoken.view_*",
     ],
     Role.ADMIN: ["*.*"],
 }

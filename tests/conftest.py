@@ -8,6 +8,16 @@ pytest_plugins = ["tests.worker"]  # the celery_worker_process fixture
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _chinese_by_default():
     """Tests speak the product's first language unless they switch."""
     with translation.override("zh-hans"):

@@ -79,3 +79,18 @@ def test_login_page_speaks_the_chosen_language(client, language, expected):
     response = client.get("/accounts/login/")
 
     assert expected in response.content.decode()
+
+
+def test_development_settings_refuse_debug_off_with_the_development_key():
+    result = manage(
+        "check", env={"DJANGO_SETTINGS_MODULE": "lms.settings.base", "DJANGO_DEBUG": "false"}
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_the_web_entry_points_default_to_production_settings():
+    for module in ("wsgi", "asgi"):
+        source = (ROOT / "lms" / f"{module}.py").read_text()
+        assert '"lms.settings.production"' in source
