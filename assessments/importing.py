@@ -156,7 +156,9 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ImportRejected([RowError(0, _("This is not a readable .xlsx file."))]) from exc
     sheet = workbook.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    # Read no further than the row limit allows: a small file can unpack to millions of
+    # rows. The header, the rows allowed and one more (to tell "too many").
+    return [list(row) for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
 
 
 @dataclass

@@ -47,10 +47,12 @@ def can_review(user: User, attempt: Attempt) -> bool:
     """The question-by-question report with answers and explanations.
 
     Never before submission, for anyone. The agent sees it when the quiz allows review;
-    the people who may see the attempt at all (mentor, lead, HR, authors) always.
+    trainers and HR always; mentors and team leads never (they see scores).
     """
     if attempt.is_open:
         return False
     if attempt.agent_id == user.pk:
         return attempt.quiz.allow_review or can_author(user)
-    return attempts_visible_to(user).filter(pk=attempt.pk).exists()
+    # Mentors and team leads are often agents who take the same quizzes: they see the
+    # score, not the key. Authors and HR see the whole report.
+    return can_author(user)

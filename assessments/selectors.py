@@ -169,7 +169,7 @@ def quizzes_for_agent(agent: User) -> list[QuizSummary]:
         a.quiz_id: a
         for a in Attempt.objects.filter(
             agent=agent, quiz__in=quizzes, status=Attempt.Status.IN_PROGRESS
-        )
+        ).defer("paper", "key")
     }
     summaries = []
     for quiz in quizzes:

@@ -6,6 +6,7 @@ read back only by scoring and by the report shown after submission.
 
 import datetime
 import itertools
+import logging
 import random
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -32,6 +33,8 @@ from .models import (
     QuizQuestion,
 )
 from .signals import assessment_passed
+
+logger = logging.getLogger(__name__)
 
 # --- Questions -----------------------------------------------------------------------
 
@@ -128,6 +131,7 @@ def quiz_items_set(*, quiz: Quiz, items: list[tuple[Question, int]]) -> Quiz:
         QuizQuestion(quiz=quiz, question=q, order=i, marks=marks)
         for i, (q, marks) in enumerate(items, start=1)
     )
+    _published_stays_takeable(quiz)
     return quiz
 
 
@@ -140,6 +144,7 @@ def quiz_question_replace(*, item: QuizQuestion, question: Question) -> QuizQues
         raise ValidationError(_("That question has been retired."), code="inactive")
     item.question = question
     item.save(update_fields=["question"])
+    _published_stays_takeable(item.quiz)
     return item
 
 
@@ -168,6 +173,8 @@ def quiz_problems(quiz: Quiz) -> list[str]:
         rules = list(quiz.draw_rules.all())
         if not rules:
             problems.append(_("Add at least one draw rule."))
+        if len(rules) > MAX_DRAW_RULES:
+            return [_("At most %(max)s draw rules per quiz.") % {"max": MAX_DRAW_RULES}]
         pools = {r.pk: set(_draw_candidates(r).values_list("pk", flat=True)) for r in rules}
         for rule in rules:
             available = len(pools[rule.pk])
@@ -196,7 +203,31 @@ def quiz_problems(quiz: Quiz) -> list[str]:
                     break
     if quiz.competency_id and not quiz.level:
         problems.append(_("Give the level the quiz evidences."))
+    if quiz.competency_id and not quiz.competency.is_active:
+        problems.append(_("The competency this quiz evidences is no longer in use."))
     return problems
+
+
+MAX_DRAW_RULES = 10
+
+
+def _published_stays_takeable(quiz: Quiz) -> None:
+    """Edits to a published quiz may not leave it impossible to take (the transaction
+    they run in is rolled back with the reasons)."""
+    if quiz.status != Quiz.Status.PUBLISHED:
+        return
+    problems = quiz_problems(quiz)
+    if problems:
+        raise ValidationError(
+            [
+                ValidationError(
+                    _("This quiz is published and could no longer be taken: %(problem)s")
+                    % {"problem": problem},
+                    code="not_takeable",
+                )
+                for problem in problems
+            ]
+        )
 
 
 @transaction.atomic
@@ -329,6 +360,8 @@ def _attempt_start(*, quiz: Quiz, agent: User, now: datetime.datetime) -> Attemp
             code="attempt_limit",
         )
     paper, key = _draw(quiz, random.Random())
+    if not paper:
+        raise ValidationError(_("This quiz has no questions yet. Tell a trainer."), code="empty")
     deadline = (
         now + datetime.timedelta(minutes=quiz.time_limit_minutes)
         if quiz.time_limit_minutes
@@ -401,7 +434,11 @@ def attempt_submit(*, attempt: Attempt, now: datetime.datetime | None = None) ->
     Idempotent: submitting a submitted attempt returns it unchanged.
     """
     now = now or timezone.now()
-    attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+    attempt = (
+        Attempt.objects.select_for_update()
+        .select_related("quiz", "quiz__competency")
+        .get(pk=attempt.pk)
+    )
     if not attempt.is_open:
         return attempt
     answers = {a.question_id: a for a in attempt.answers.all()}
@@ -440,7 +477,9 @@ def attempt_submit(*, attempt: Attempt, now: datetime.datetime | None = None) ->
 
 def _on_pass(attempt: Attempt) -> None:
     quiz = attempt.quiz
-    if quiz.competency_id and quiz.level:
+    # A competency retired since the quiz was published evidences nothing, but the
+    # attempt is still scored and passed.
+    if quiz.competency_id and quiz.level and quiz.competency.is_active:
         evidence_record(
             agent=attempt.agent,
             competency=quiz.competency,
@@ -471,7 +510,12 @@ def attempts_close_expired(*, now: datetime.datetime | None = None) -> int:
     expired = Attempt.objects.filter(status=Attempt.Status.IN_PROGRESS, deadline__lte=now)
     count = 0
     for attempt in expired:
-        attempt_submit(attempt=attempt, now=now)
+        # One attempt that cannot be closed must not keep the others open.
+        try:
+            attempt_submit(attempt=attempt, now=now)
+        except Exception:
+            logger.exception("Could not close expired attempt %s", attempt.pk)
+            continue
         count += 1
     return count
 
@@ -516,6 +560,7 @@ def quiz_update(*, quiz: Quiz, **fields: Any) -> Quiz:
         setattr(quiz, name, value)
     quiz.full_clean()
     quiz.save(update_fields=[*fields, "updated_at"])
+    _published_stays_takeable(quiz)
     return quiz
 
 
@@ -528,6 +573,7 @@ def quiz_draw_rules_set(*, quiz: Quiz, rules: list[dict[str, Any]]) -> Quiz:
         rule.full_clean()
     quiz.draw_rules.all().delete()
     DrawRule.objects.bulk_create(new)
+    _published_stays_takeable(quiz)
     return quiz
 
 
@@ -555,6 +601,7 @@ def quiz_author_save(
         setattr(quiz, name, value)
     quiz.full_clean()
     quiz.save()
+    _published_stays_takeable(quiz)
     return quiz
 
 
@@ -601,14 +648,21 @@ def draw_rule_save(*, quiz: Quiz, rule: DrawRule | None = None, **fields: Any) -
         setattr(rule, name, value)
     if rule.section_id and rule.section.quiz_id != quiz.pk:
         raise ValidationError(_("That section belongs to another quiz."), code="section")
+    if rule.pk is None and quiz.draw_rules.count() >= MAX_DRAW_RULES:
+        raise ValidationError(
+            _("At most %(max)s draw rules per quiz.") % {"max": MAX_DRAW_RULES}, code="rules"
+        )
     rule.full_clean()
     rule.save()
+    _published_stays_takeable(quiz)
     return rule
 
 
 @transaction.atomic
 def draw_rule_delete(*, rule: DrawRule) -> None:
+    quiz = rule.quiz
     rule.delete()
+    _published_stays_takeable(quiz)
 
 
 def quiz_draw_preview(*, quiz: Quiz, rng: random.Random | None = None) -> list[dict]:

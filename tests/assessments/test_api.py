@@ -537,7 +537,7 @@ def test_the_schema_of_the_agents_question_has_no_answer_key(client, agent):
 
 
 def test_after_submission_the_report_appears_only_when_the_quiz_allows_review(
-    client, agent, mentor, secret_quiz
+    client, agent, mentor, trainer, secret_quiz
 ):
     secret_quiz.allow_review = False
     secret_quiz.save(update_fields=["allow_review"])
@@ -555,9 +555,14 @@ def test_after_submission_the_report_appears_only_when_the_quiz_allows_review(
     _assert_no_answer_key(submitted)
     _assert_no_answer_key(client.get(f"/api/attempts/{attempt.pk}/"))
 
-    # The mentor, who may see the attempt, reviews it whatever the quiz allows.
+    # The mentor, often an agent taking the same quizzes, sees the score but not the key;
+    # the trainer reviews it whatever the quiz allows.
     mentor_view = _as(client, mentor).get(f"/api/attempts/{attempt.pk}/")
-    assert mentor_view.data["report"][0]["explanation"] == SECRET_ZH
+    assert mentor_view.data["percent"] == "0.00"
+    assert mentor_view.data["report"] is None
+    _assert_no_answer_key(mentor_view)
+    trainer_view = _as(client, trainer).get(f"/api/attempts/{attempt.pk}/")
+    assert trainer_view.data["report"][0]["explanation"] == SECRET_ZH
 
     secret_quiz.allow_review = True
     secret_quiz.save(update_fields=["allow_review"])
