@@ -7,8 +7,9 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments")
 
     def ready(self) -> None:
-        from courses.hooks import completion_check_register
+        from courses.hooks import completion_check_register, course_panel_register
 
         from .services import required_quizzes_unmet
 
         completion_check_register(required_quizzes_unmet)
+        course_panel_register("assessments:course-quizzes")

@@ -47,10 +47,10 @@ class Question(models.Model):
         related_name="questions",
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    text_zh = models.TextField("题干（中文）")
-    text_en = models.TextField("Question (English)", blank=True)
-    explanation_zh = models.TextField("解析（中文）", blank=True)
-    explanation_en = models.TextField("Explanation (English)", blank=True)
+    text_zh = models.TextField(_("question (Chinese)"))
+    text_en = models.TextField(_("question (English)"), blank=True)
+    explanation_zh = models.TextField(_("explanation (Chinese)"), blank=True)
+    explanation_en = models.TextField(_("explanation (English)"), blank=True)
     competency = models.ForeignKey(
         Competency,
         verbose_name=_("competency"),
@@ -103,8 +103,8 @@ class Option(models.Model):
         Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="options"
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    text_zh = models.CharField("选项（中文）", max_length=500)
-    text_en = models.CharField("Option (English)", max_length=500, blank=True)
+    text_zh = models.CharField(_("option (Chinese)"), max_length=500)
+    text_en = models.CharField(_("option (English)"), max_length=500, blank=True)
     is_correct = models.BooleanField(_("correct"), default=False)
 
     class Meta:
@@ -131,8 +131,8 @@ class Quiz(BilingualTitle):
         ARCHIVED = "archived", _("Archived")
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
-    description_zh = models.TextField("说明（中文）", blank=True)
-    description_en = models.TextField("Description (English)", blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.FIXED)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
@@ -214,8 +214,8 @@ class QuizSection(BilingualTitle):
         Quiz, verbose_name=_("quiz"), on_delete=models.CASCADE, related_name="sections"
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    intro_zh = models.TextField("导语（中文）", blank=True)
-    intro_en = models.TextField("Introduction (English)", blank=True)
+    intro_zh = models.TextField(_("introduction (Chinese)"), blank=True)
+    intro_en = models.TextField(_("introduction (English)"), blank=True)
 
     class Meta:
         ordering = ["quiz", "order", "id"]

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -16,21 +17,58 @@ from .models import (
     PathCourse,
     SessionRegistration,
 )
+from .permissions import can_author
 
 
-class TargetInline(admin.TabularInline):
+class ReadOnlyAdminMixin:
+    """Shown, never changed here: saving in the admin would skip the services (versions,
+    prerequisite checks, seat counts, notifications). The changelist points to the app's
+    authoring pages, where these are edited."""
+
+    change_list_template = "courses/admin/change_list.html"
+    authoring_url_name = "courses:manage-courses"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "authoring_url": reverse(self.authoring_url_name),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+
+class ReadOnlyInlineMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TargetInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = CourseCompetency
     extra = 0
     autocomplete_fields = ["competency"]
 
 
-class LevelPrerequisiteInline(admin.TabularInline):
+class LevelPrerequisiteInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = CourseLevelPrerequisite
     extra = 0
     autocomplete_fields = ["competency"]
 
 
-class LessonInline(admin.StackedInline):
+class LessonInline(ReadOnlyInlineMixin, admin.StackedInline):
     model = Lesson
     extra = 0
     fields = [
@@ -44,21 +82,20 @@ class LessonInline(admin.StackedInline):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["code", "title_zh", "tier", "delivery_mode", "status", "version"]
     list_filter = ["tier", "delivery_mode", "status"]
     search_fields = ["code", "title_zh", "title_en"]
-    filter_horizontal = ["prerequisites"]
-    readonly_fields = ["version", "status", "created_by", "updated_at"]
     inlines = [TargetInline, LevelPrerequisiteInline, LessonInline]
     actions = ["publish"]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    def has_publish_permission(self, request) -> bool:
+        return request.user.is_superuser or can_author(request.user)
 
-    @admin.action(description=_("Publish the selected courses as a new version"))
+    # Through the service, like the authoring pages: a new version, nothing skipped.
+    @admin.action(
+        description=_("Publish the selected courses as a new version"), permissions=["publish"]
+    )
     def publish(self, request, queryset):
         for course in queryset:
             try:
@@ -82,14 +119,15 @@ class CourseVersionAdmin(admin.ModelAdmin):
         return False
 
 
-class PathCourseInline(admin.TabularInline):
+class PathCourseInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = PathCourse
     extra = 0
     autocomplete_fields = ["course"]
 
 
 @admin.register(LearningPath)
-class LearningPathAdmin(admin.ModelAdmin):
+class LearningPathAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    authoring_url_name = "courses:manage-paths"
     list_display = ["code", "title_zh", "is_published"]
     search_fields = ["code", "title_zh", "title_en"]
     inlines = [PathCourseInline]
@@ -137,7 +175,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(CourseSession)
-class CourseSessionAdmin(admin.ModelAdmin):
+class CourseSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["course", "starts_at", "ends_at", "location", "capacity", "instructor"]
     list_filter = ["is_cancelled", "course"]
     list_select_related = ["course", "instructor"]

@@ -12,6 +12,7 @@ Lists answer in a fixed number of queries whatever their size; the lists of one 
 from django.core.paginator import Page
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
@@ -306,7 +307,9 @@ class LessonSerializer(serializers.ModelSerializer):
     """A lesson of the working copy, as authors edit it (Markdown, not rendered)."""
 
     course = serializers.IntegerField(source="course_id")
-    file = serializers.FileField(allow_null=True, use_url=True)
+    file = serializers.SerializerMethodField(
+        help_text="Where authors download the file (lesson files are never public)."
+    )
     file_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -327,6 +330,13 @@ class LessonSerializer(serializers.ModelSerializer):
             "estimated_minutes",
             "required",
         ]
+
+    def get_file(self, lesson: Lesson) -> str | None:
+        if not lesson.file:
+            return None
+        url = reverse("courses:manage-lesson-file", args=[lesson.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
 
     def get_file_name(self, lesson: Lesson) -> str:
         return lesson.file.name.rsplit("/", 1)[-1] if lesson.file else ""
@@ -372,7 +382,7 @@ class CourseLessonsApi(APIView):
         course = _course_or_404(request.user, pk)
         if permissions.can_author(request.user):
             lessons = course.lessons.order_by("order", "id")
-            return Response(LessonSerializer(lessons, many=True).data)
+            return Response(LessonSerializer(lessons, many=True, context={"request": request}).data)
         outline = selectors.course_outline(course, language=get_language() or "")
         return Response(LessonOutlineSerializer(outline, many=True).data)
 
@@ -383,7 +393,10 @@ class CourseLessonsApi(APIView):
         data = LessonUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         lesson = services.lesson_create(course=course, **data.validated_data)
-        return Response(LessonSerializer(lesson).data, status=status.HTTP_201_CREATED)
+        return Response(
+            LessonSerializer(lesson, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class LessonDetailApi(APIView):
@@ -401,7 +414,7 @@ class LessonDetailApi(APIView):
         data = LessonUpdateInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         lesson = services.lesson_update(lesson=lesson, **data.validated_data)
-        return Response(LessonSerializer(lesson).data)
+        return Response(LessonSerializer(lesson, context={"request": request}).data)
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
@@ -539,7 +552,7 @@ def _assignees(user: User, *, team: Team | None, people: list[User]) -> tuple[li
     refused = [p for p in everyone if p.pk not in assignable]
     if refused:
         message = _("You cannot assign training to %(people)s.") % {
-            "people": "、".join(str(p) for p in refused)
+            "people": services.join_items(refused)
         }
         raise serializers.ValidationError({"people": [message]})
     return members, others

@@ -32,8 +32,8 @@ SESSION_MODES = {DeliveryMode.LIVE, DeliveryMode.WORKSHOP}
 
 
 class BilingualTitle(models.Model):
-    title_zh = models.CharField("标题（中文）", max_length=200)
-    title_en = models.CharField("Title (English)", max_length=200, blank=True)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
 
     class Meta:
         abstract = True
@@ -53,8 +53,8 @@ class Course(BilingualTitle):
         ARCHIVED = "archived", _("Archived")
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
-    description_zh = models.TextField("简介（中文）", blank=True)
-    description_en = models.TextField("Description (English)", blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
     tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices, default=Tier.ENTRY)
     delivery_mode = models.CharField(
         _("delivery mode"), max_length=12, choices=DeliveryMode.choices, default=DeliveryMode.ONLINE
@@ -171,8 +171,8 @@ class Lesson(BilingualTitle):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
-    body_zh = models.TextField("正文（中文，Markdown）", blank=True)
-    body_en = models.TextField("Body (English, Markdown)", blank=True)
+    body_zh = models.TextField(_("body (Chinese, Markdown)"), blank=True)
+    body_en = models.TextField(_("body (English, Markdown)"), blank=True)
     video_url = models.URLField(_("video link"), blank=True)
     file = models.FileField(
         _("file"),
@@ -229,8 +229,8 @@ class CourseVersion(models.Model):
 
 class LearningPath(BilingualTitle):
     code = models.SlugField(_("code"), max_length=50, unique=True)
-    description_zh = models.TextField("简介（中文）", blank=True)
-    description_en = models.TextField("Description (English)", blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
     is_published = models.BooleanField(_("published"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

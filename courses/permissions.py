@@ -14,10 +14,19 @@ def can_author(user: User) -> bool:
 
 
 def courses_visible_to(user: User) -> QuerySet[Course]:
-    """Published courses for everyone; drafts and archived ones for authors."""
+    """Published courses for everyone; drafts and archived ones for authors; an archived
+    course also for the people still following it (an enrolment not withdrawn), who carry
+    on with their version and keep their course page, lessons and sessions."""
     if can_author(user):
         return Course.objects.all()
-    return Course.objects.filter(status=Course.Status.PUBLISHED)
+    if not user.is_authenticated:
+        return Course.objects.filter(status=Course.Status.PUBLISHED)
+    followed = (
+        Enrolment.objects.filter(agent=user)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .values("course_id")
+    )
+    return Course.objects.filter(Q(status=Course.Status.PUBLISHED) | Q(pk__in=followed))
 
 
 def paths_visible_to(user: User) -> QuerySet[LearningPath]:
@@ -64,11 +73,51 @@ def assignment_source_for(user: User, agent: User) -> str:
     return Enrolment.Source.MENTOR
 
 
+# Who may withdraw work depends on where it came from: each source has a rank, and a
+# person may withdraw work up to the rank they hold over the agent.
+_SELF, _MENTOR, _TEAM_LEAD, _HR = 0, 1, 2, 3
+SOURCE_RANK = {
+    Enrolment.Source.SELF: _SELF,
+    Enrolment.Source.MENTOR: _MENTOR,
+    Enrolment.Source.TEAM_LEAD: _TEAM_LEAD,
+    Enrolment.Source.HR: _HR,
+    Enrolment.Source.PATH: _HR,
+    Enrolment.Source.RECERTIFICATION: _HR,
+}
+
+
+def withdraw_ranks_for(user: User, agent_ids: set[int]) -> dict[int, int]:
+    """For each of these agents, the highest source rank of work the user may withdraw
+    (an agent left out: none). At most one query, whatever the number of agents.
+
+    The agent withdraws their own self-enrolments; a mentor their mentee's work assigned
+    by a mentor or self; a team lead their team's work up to a team lead's; HR and admin
+    anything (paths and recertification are HR's alone).
+    """
+    if not user.is_authenticated or not agent_ids:
+        return {}
+    if user.is_superuser or user.has_role(Role.HR, Role.ADMIN):
+        return dict.fromkeys(agent_ids, _HR)
+    ranks = {user.pk: _SELF} if user.pk in agent_ids else {}
+    if user.has_role(Role.TEAM_LEAD, Role.MENTOR):
+        leads = user.has_role(Role.TEAM_LEAD)
+        rows = (
+            assignable_people_for(user).filter(pk__in=agent_ids).values_list("pk", "team__lead_id")
+        )
+        for pk, lead_id in rows:
+            # Assignable and not led by the user: a mentee.
+            ranks[pk] = _TEAM_LEAD if leads and lead_id == user.pk else _MENTOR
+    return ranks
+
+
+def can_withdraw(rank: int | None, enrolment: Enrolment) -> bool:
+    return rank is not None and SOURCE_RANK.get(enrolment.source, _HR) <= rank
+
+
 def can_manage_enrolment(user: User, enrolment: Enrolment) -> bool:
-    """Withdraw or change: the agent themselves, or whoever may assign them work."""
-    if enrolment.agent_id == user.pk:
-        return True
-    return assignable_people_for(user).filter(pk=enrolment.agent_id).exists()
+    """Withdraw: see ``withdraw_ranks_for``; pages and the API ask this alone."""
+    ranks = withdraw_ranks_for(user, {enrolment.agent_id})
+    return can_withdraw(ranks.get(enrolment.agent_id), enrolment)
 
 
 def can_take_attendance(user: User, session: CourseSession) -> bool:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.urls import reverse
 
 from lms.models import CompetencyLevel, Team, User
 from lms.permissions import people_visible_to
@@ -23,11 +24,12 @@ from .models import (
     SessionRegistration,
 )
 from .permissions import (
-    assignable_people_for,
     can_take_attendance,
+    can_withdraw,
     courses_visible_to,
     enrolments_visible_to,
     paths_visible_to,
+    withdraw_ranks_for,
 )
 
 CATALOGUE_PAGE_SIZE = 20
@@ -173,14 +175,29 @@ def lessons_for(enrolment: Enrolment, *, language: str) -> list[LessonView]:
             title=(item["title_en"] or item["title_zh"]) if english else item["title_zh"],
             html=(item["html_en"] or item["html_zh"]) if english else item["html_zh"],
             video_url=item["video_url"],
-            file_url=item["file_url"],
-            file_name=item["file_name"],
+            file_url=(
+                reverse("courses:lesson-file", args=[enrolment.pk, item["id"]])
+                if item.get("file_path")
+                else ""
+            ),
+            file_name=item["file_name"] if item.get("file_path") else "",
             estimated_minutes=item["estimated_minutes"],
             required=item["required"],
             done=item["id"] in done,
         )
         for item in enrolment.version.snapshot["lessons"]
     ]
+
+
+def lesson_file_for(enrolment: Enrolment, lesson_id: int) -> tuple[str, str]:
+    """(storage name, file name) of a lesson's file in the enrolment's pinned version.
+
+    ``LookupError`` when the lesson is not in that version or has no file there (versions
+    published before files were protected kept only a public URL: no file either)."""
+    for item in enrolment.version.snapshot["lessons"]:
+        if item["id"] == lesson_id and item.get("file_path"):
+            return item["file_path"], item["file_name"]
+    raise LookupError(lesson_id)
 
 
 _STATUS_RANK = Case(
@@ -412,13 +429,12 @@ def progress_courses() -> QuerySet[Course]:
     return Course.objects.filter(version__gte=1).order_by("code")
 
 
-def progress_manageable_agent_ids(viewer: User, enrolments: list[Enrolment]) -> set[int]:
-    """Of these enrolments' agents, those whose work the viewer may withdraw (one query)."""
+def progress_withdrawable_ids(viewer: User, enrolments: list[Enrolment]) -> set[int]:
+    """Of these enrolments, the ids of those the viewer may withdraw: the rule of
+    ``permissions.can_manage_enrolment``, from the sources and one query for the agents."""
 
-    agent_ids = {e.agent_id for e in enrolments}
-    if not agent_ids:
-        return set()
-    return set(assignable_people_for(viewer).filter(pk__in=agent_ids).values_list("pk", flat=True))
+    ranks = withdraw_ranks_for(viewer, {e.agent_id for e in enrolments})
+    return {e.pk for e in enrolments if can_withdraw(ranks.get(e.agent_id), e)}
 
 
 def authoring_courses(viewer: User, *, status: str = "", page_number: int | str = 1) -> Page:

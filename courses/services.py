@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from lms.models import CompetencyLevel, Level, Team, User
@@ -38,6 +39,17 @@ from .models import (
     SessionRegistration,
 )
 from .signals import course_completed
+
+
+def join_items(items: Iterable[Any]) -> str:
+    """A list inside a sentence: "A, B" in English, "A、B" in Chinese."""
+    return gettext(", ").join(str(item) for item in items)
+
+
+def join_clauses(items: Iterable[Any]) -> str:
+    """Clauses inside a sentence: "do A; do B" in English, "做 A；做 B" in Chinese."""
+    return gettext("; ").join(str(item) for item in items)
+
 
 # --- Authoring -----------------------------------------------------------------------
 
@@ -101,16 +113,57 @@ def course_update(
     unknown = set(fields) - COURSE_FIELDS
     if unknown:
         raise TypeError(f"Unknown course fields: {sorted(unknown)}")
+    if prerequisites is not None:
+        prerequisites = list(prerequisites)
+        if course in prerequisites:
+            raise ValidationError(_("A course cannot be its own prerequisite."), code="self")
+        _prerequisite_cycle_check(course, prerequisites)
     for name, value in fields.items():
         setattr(course, name, value)
     _validated(course)
     course.save(update_fields=[*fields, "updated_at"])
     if prerequisites is not None:
-        prerequisites = list(prerequisites)
-        if course in prerequisites:
-            raise ValidationError(_("A course cannot be its own prerequisite."), code="self")
         course.prerequisites.set(prerequisites)
     return course
+
+
+def _prerequisite_cycle_check(course: Course, prerequisites: list[Course]) -> None:
+    """Refuse a prerequisite that already needs ``course``, directly or through others:
+    nobody could ever start either course. The whole graph is read in one query."""
+    if not prerequisites:
+        return
+    needs: dict[int, list[int]] = {}
+    links = Course.prerequisites.through.objects.values_list("from_course_id", "to_course_id")
+    for from_id, to_id in links:
+        needs.setdefault(from_id, []).append(to_id)
+    for prerequisite in prerequisites:
+        # Walk what the prerequisite needs, remembering how each course was reached.
+        came_from: dict[int, int | None] = {prerequisite.pk: None}
+        queue = [prerequisite.pk]
+        while queue and course.pk not in came_from:
+            current = queue.pop(0)
+            for needed in needs.get(current, []):
+                if needed not in came_from:
+                    came_from[needed] = current
+                    queue.append(needed)
+        if course.pk not in came_from:
+            continue
+        chain_ids = [course.pk]
+        while (previous := came_from[chain_ids[-1]]) is not None:
+            chain_ids.append(previous)
+        titles = {c.pk: str(c) for c in Course.objects.filter(pk__in=chain_ids)}
+        raise ValidationError(
+            _(
+                "%(prerequisite)s cannot be a prerequisite of %(course)s: it already needs "
+                "%(course)s (%(chain)s)."
+            )
+            % {
+                "prerequisite": prerequisite,
+                "course": course,
+                "chain": " → ".join(titles[pk] for pk in reversed(chain_ids)),
+            },
+            code="cycle",
+        )
 
 
 @transaction.atomic
@@ -168,7 +221,9 @@ def course_snapshot(course: Course) -> dict[str, Any]:
             "html_zh": markdown_to_html(lesson.body_zh),
             "html_en": markdown_to_html(lesson.body_en),
             "video_url": lesson.video_url,
-            "file_url": lesson.file.url if lesson.file else "",
+            # The storage name, not a public URL: the file is served only to learners
+            # of this version (``courses:lesson-file``).
+            "file_path": lesson.file.name if lesson.file else "",
             "file_name": lesson.file.name.rsplit("/", 1)[-1] if lesson.file else "",
             "estimated_minutes": lesson.estimated_minutes,
             "required": lesson.required,
@@ -249,7 +304,7 @@ def learning_path_save(
         if missing:
             raise ValidationError(
                 _("%(course)s needs %(missing)s first: put it earlier in the path.")
-                % {"course": course, "missing": "、".join(str(p) for p in missing)},
+                % {"course": course, "missing": join_items(missing)},
                 code="order",
             )
         earlier.add(course.pk)
@@ -338,7 +393,8 @@ def enrolment_create(
         missing = prerequisites_missing(agent=agent, course=course)
         if missing:
             raise ValidationError(
-                _("Before this course you need to: %(missing)s.") % {"missing": "；".join(missing)},
+                _("Before this course you need to: %(missing)s.")
+                % {"missing": join_clauses(missing)},
                 code="prerequisites",
             )
     version = CourseVersion.objects.filter(course=course).order_by("-number").first()
@@ -392,7 +448,7 @@ def lesson_complete(*, enrolment: Enrolment, lesson_id: int) -> Enrolment:
     missing = prerequisites_missing(agent=enrolment.agent, course=enrolment.course)
     if missing:
         raise ValidationError(
-            _("This course is locked until you: %(missing)s.") % {"missing": "；".join(missing)},
+            _("This course is locked until you: %(missing)s.") % {"missing": join_clauses(missing)},
             code="locked",
         )
     LessonProgress.objects.get_or_create(enrolment=enrolment, lesson_id=lesson_id)
@@ -461,12 +517,21 @@ def path_assign(
     agents = list({a.pk: a for a in agents if a.is_active}.values())
     if not agents:
         raise ValidationError(_("Choose at least one person."), code="nobody")
+    # Lock the people (in one order, so two assignments cannot deadlock) before reading
+    # what they already take: an enrolment made meanwhile by another assignment waits
+    # until this one has committed. ``no_key`` lets rows that point at them still be written.
+    list(
+        User.objects.select_for_update(no_key=True)
+        .filter(pk__in=[a.pk for a in agents])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     steps = list(path.steps.select_related("course").order_by("order"))
     unpublished = [s.course for s in steps if s.course.status != Course.Status.PUBLISHED]
     if unpublished:
         raise ValidationError(
             _("These courses of the path are not published: %(courses)s.")
-            % {"courses": "、".join(str(c) for c in unpublished)},
+            % {"courses": join_items(unpublished)},
             code="unpublished_course",
         )
     taken = set(
@@ -486,7 +551,7 @@ def path_assign(
             path=path, agent=agent, team=team, due_on=due_on, assigned_by=assigned_by
         )
         assignments.append(assignment)
-        Enrolment.objects.bulk_create(
+        enrolments = [
             Enrolment(
                 agent=agent,
                 course=step.course,
@@ -499,7 +564,21 @@ def path_assign(
             )
             for step in steps
             if (agent.pk, step.course_id) not in taken
-        )
+        ]
+        try:
+            with transaction.atomic():
+                Enrolment.objects.bulk_create(enrolments)
+        except IntegrityError as exc:
+            # Someone enrolled the person by another way (self-enrolment does not take
+            # the lock) between our read and this insert: refuse, nothing is kept.
+            raise ValidationError(
+                _(
+                    "%(agent)s was enrolled in a course of this path at the same time: "
+                    "nothing was assigned, please try again."
+                )
+                % {"agent": agent},
+                code="already_enrolled",
+            ) from exc
     return assignments
 
 
@@ -549,6 +628,9 @@ def session_registration_cancel(*, registration: SessionRegistration) -> Session
     registration = SessionRegistration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == SessionRegistration.Status.CANCELLED:
         raise ValidationError(_("This registration is already cancelled."), code="cancelled")
+    if session.starts_at <= timezone.now():
+        # Too late to hand the seat to someone waiting; attendance is taken instead.
+        raise ValidationError(_("This session has already started."), code="started")
     had_seat = registration.status == SessionRegistration.Status.REGISTERED
     registration.status = SessionRegistration.Status.CANCELLED
     registration.save(update_fields=["status"])
@@ -583,6 +665,8 @@ def attendance_record(
         .select_related("session", "session__course", "agent")
         .get(pk=registration.pk)
     )
+    if registration.session.is_cancelled:
+        raise ValidationError(_("This session has been cancelled."), code="cancelled")
     if registration.status != SessionRegistration.Status.REGISTERED:
         raise ValidationError(
             _("Only registered participants can be marked."), code="not_registered"
@@ -796,6 +880,10 @@ def session_save(
         raise ValidationError(
             _("Only live and workshop courses have sessions."), code="delivery_mode"
         )
+    if session is not None:
+        # Lock the row before counting seats: a registration takes the same lock, so
+        # nobody can take a seat between the count below and the save.
+        _session_locked(session)
     session = session or CourseSession(course=course)
     for name, value in fields.items():
         setattr(session, name, value)

@@ -1,10 +1,14 @@
 """The agent's pages: my learning, the catalogue, a course, its sessions, the lesson player."""
 
+import mimetypes
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -15,7 +19,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from lms import selectors as lms_selectors
 from lms.models import User
 
-from . import selectors, services
+from . import hooks, selectors, services
 from .forms_learner import CatalogueFilterForm
 from .models import SESSION_MODES, Course, CourseSession, Enrolment, Lesson, SessionRegistration
 from .permissions import can_manage_enrolment
@@ -117,6 +121,12 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_enrol": course.is_published and not active,
         "can_withdraw": active and can_manage_enrolment(user, enrolment),
         "show_sessions": course.delivery_mode in SESSION_MODES,
+        # Blocks that higher apps add to the page (quizzes...), each loaded over htmx into
+        # an element named after its URL ("assessments:course-quizzes" → "course-quizzes").
+        "panels": [
+            {"id": name.rsplit(":", 1)[-1], "url": reverse(name, args=[course.pk])}
+            for name in hooks.course_panels()
+        ],
         **_sessions_context(user, course),
     }
     return render(request, "courses/course_detail.html", context)
@@ -284,3 +294,25 @@ def lesson_done(request: HttpRequest, enrolment_id: int, lesson_id: int) -> Http
         return redirect("courses:lesson", enrolment_id=enrolment.pk, lesson_id=lesson_id)
     context = {**_player_context(enrolment, lesson_id), "error": error, "oob": True}
     return render(request, "courses/lesson.html#status", context)
+
+
+def file_response(storage_name: str, file_name: str) -> FileResponse:
+    """A stored file as a download; a file missing from storage is a 404."""
+    try:
+        handle = default_storage.open(storage_name, "rb")
+    except OSError as exc:  # FileNotFoundError among them
+        raise Http404 from exc
+    content_type = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
+    return FileResponse(handle, as_attachment=True, filename=file_name, content_type=content_type)
+
+
+@login_required
+def lesson_file(request: HttpRequest, enrolment_id: int, lesson_id: int) -> HttpResponse:
+    """The file of a lesson, as published in the learner's own version; 404 for anyone
+    else (media files are never served publicly)."""
+    enrolment = _own_enrolment_or_404(request.user, enrolment_id)
+    try:
+        storage_name, file_name = selectors.lesson_file_for(enrolment, lesson_id)
+    except LookupError as exc:
+        raise Http404 from exc
+    return file_response(storage_name, file_name)

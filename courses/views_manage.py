@@ -50,6 +50,7 @@ from .permissions import (
     can_author,
     can_manage_enrolment,
 )
+from .views_learner import file_response
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -87,7 +88,7 @@ def progress(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": rows,
-        "manageable": selectors.progress_manageable_agent_ids(user, rows),
+        "withdrawable": selectors.progress_withdrawable_ids(user, rows),
     }
     template = "courses/progress.html#table" if request.htmx else "courses/progress.html"
     return render(request, template, context)
@@ -347,10 +348,13 @@ def _preview(request: HttpRequest) -> dict:
 def _lesson_form_page(
     request: HttpRequest, form: LessonForm, course: Course, lesson: Lesson | None
 ) -> HttpResponse:
+    # The saved file (the form's initial value), not an upload the form has just refused.
+    current_file = form.initial.get("file")
     context = {
         "form": form,
         "course": course,
         "lesson": lesson,
+        "current_file_name": _file_name(current_file) if lesson is not None else "",
         "file_types": ", ".join(LESSON_FILE_EXTENSIONS),
         "file_limit": filesizeformat(validators.LESSON_FILE_MAX_BYTES),
     }
@@ -391,16 +395,30 @@ def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _lesson_form_page(request, form, lesson.course, lesson)
 
 
+def _file_name(file) -> str:
+    return file.name.rsplit("/", 1)[-1] if file else ""
+
+
 @login_required
 def lesson_preview(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = _authoring_lesson(request, pk)
     context = {
         "lesson": lesson,
         "course": lesson.course,
+        "file_name": _file_name(lesson.file),
         "html_zh": mark_safe(markdown_to_html(lesson.body_zh)),
         "html_en": mark_safe(markdown_to_html(lesson.body_en)),
     }
     return render(request, "courses/manage/lesson_preview.html", context)
+
+
+@login_required
+def lesson_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The working copy's file, for authors checking a lesson before they publish it."""
+    lesson = _authoring_lesson(request, pk)
+    if not lesson.file:
+        raise Http404
+    return file_response(lesson.file.name, _file_name(lesson.file))
 
 
 @login_required

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 def pick_language(zh: str, en: str) -> str:
@@ -12,8 +13,8 @@ def pick_language(zh: str, en: str) -> str:
 class BilingualName(models.Model):
     """Reference data that HR edits in both working languages."""
 
-    name_zh = models.CharField("名称（中文）", max_length=200)
-    name_en = models.CharField("Name (English)", max_length=200, blank=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
 
     class Meta:
         abstract = True
@@ -27,8 +28,8 @@ class BilingualName(models.Model):
 
 
 class BilingualDescription(models.Model):
-    description_zh = models.TextField("描述（中文）", blank=True)
-    description_en = models.TextField("Description (English)", blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
 
     class Meta:
         abstract = True

@@ -61,8 +61,8 @@ class BehaviouralIndicator(models.Model):
         related_name="indicators",
     )
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
-    text_zh = models.TextField("行为指标（中文）")
-    text_en = models.TextField("Indicator (English)", blank=True)
+    text_zh = models.TextField(_("indicator (Chinese)"))
+    text_en = models.TextField(_("indicator (English)"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

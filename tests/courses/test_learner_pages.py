@@ -320,7 +320,7 @@ def test_enrol_in_a_draft_is_impossible_for_an_agent(client, agent):
 
 def test_withdraw_own_enrolment_but_not_someone_elses(client, agent, other_agent):
     course = published_course()
-    mine = enrolment_for(agent, course)
+    mine = enrolment_for(agent, course, source=Enrolment.Source.SELF, assigned_by=agent)
     url = reverse("courses:enrolment-withdraw", args=[mine.pk])
 
     client.force_login(other_agent)

@@ -235,7 +235,7 @@ def test_withdraw_is_refused_outside_the_team_and_works_inside(
     client, agent, other_agent, team_lead
 ):
     course = published_course(title_zh="谈判技巧")
-    mine = enrolment_for(agent, course)
+    mine = enrolment_for(agent, course, source=Enrolment.Source.TEAM_LEAD, assigned_by=team_lead)
     theirs = enrolment_for(other_agent, course)
 
     client.force_login(team_lead)
