@@ -434,8 +434,10 @@ def attempt_submit(*, attempt: Attempt, now: datetime.datetime | None = None) ->
     Idempotent: submitting a submitted attempt returns it unchanged.
     """
     now = now or timezone.now()
+    # Lock the attempt row only: the quiz's competency is an outer join, which PostgreSQL
+    # will not lock.
     attempt = (
-        Attempt.objects.select_for_update()
+        Attempt.objects.select_for_update(of=("self",))
         .select_related("quiz", "quiz__competency")
         .get(pk=attempt.pk)
     )
