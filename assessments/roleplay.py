@@ -1,0 +1,493 @@
+"""Services for rubrics, scenarios, role-play submissions and their grading.
+
+Every write is one transaction and raises ``ValidationError`` with a translated message
+(nothing saved) when it cannot be done.
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import Enrolment
+from courses.services import enrolment_complete_if_done
+from lms.models import Evidence, User
+from lms.services import evidence_record
+
+from .models import (
+    Criterion,
+    CriterionLevel,
+    CriterionScore,
+    Grade,
+    Rubric,
+    RubricVersion,
+    Scenario,
+    ScenarioTurn,
+    Submission,
+    SubmissionTurn,
+)
+from .quality import Exchange, quality_check, rules_for
+from .signals import assessment_passed
+
+# --- Rubrics -------------------------------------------------------------------------
+
+LevelSpec = tuple[int, str, str, int | None, bool]  # points, zh, en, demonstrates, fails
+
+
+@transaction.atomic
+def rubric_create(*, code: str, title_zh: str, created_by: User | None, **fields: Any) -> Rubric:
+    rubric = Rubric(code=code, title_zh=title_zh, created_by=created_by, **fields)
+    rubric.full_clean()
+    rubric.save()
+    RubricVersion.objects.create(rubric=rubric, number=1)
+    return rubric
+
+
+def rubric_current(rubric: Rubric) -> RubricVersion | None:
+    """The latest published version: what new submissions are graded with."""
+    return rubric.versions.filter(is_published=True).order_by("-number").first()
+
+
+@transaction.atomic
+def rubric_draft(*, rubric: Rubric) -> RubricVersion:
+    """The version to edit: the unpublished one, or a copy of the latest published one.
+
+    Published versions are never edited, so grades given with them keep their meaning.
+    """
+    Rubric.objects.select_for_update().filter(pk=rubric.pk).values_list("pk").get()
+    latest = rubric.versions.order_by("-number").first()
+    if latest is not None and not latest.is_published:
+        return latest
+    draft = RubricVersion.objects.create(rubric=rubric, number=(latest.number if latest else 0) + 1)
+    if latest is not None:
+        for criterion in latest.criteria.prefetch_related("levels"):
+            levels = list(criterion.levels.all())
+            criterion.pk = None
+            criterion.version = draft
+            criterion.save()
+            CriterionLevel.objects.bulk_create(
+                CriterionLevel(
+                    criterion=criterion,
+                    order=level.order,
+                    points=level.points,
+                    descriptor_zh=level.descriptor_zh,
+                    descriptor_en=level.descriptor_en,
+                    demonstrates=level.demonstrates,
+                    fails=level.fails,
+                )
+                for level in levels
+            )
+    return draft
+
+
+def _editable(version: RubricVersion) -> None:
+    if version.is_published:
+        raise ValidationError(
+            _("This rubric version is published; edit a new draft instead."), code="published"
+        )
+
+
+@transaction.atomic
+def criterion_add(
+    *, version: RubricVersion, title_zh: str, levels: list[LevelSpec], **fields: Any
+) -> Criterion:
+    _editable(version)
+    if len(levels) < 2:
+        raise ValidationError(
+            _("A criterion needs at least two performance levels."), code="levels"
+        )
+    if len({points for points, *_rest in levels}) != len(levels):
+        raise ValidationError(_("Two levels of a criterion have the same points."), code="points")
+    fields.setdefault("order", version.criteria.count() + 1)
+    criterion = Criterion(version=version, title_zh=title_zh, **fields)
+    criterion.full_clean()
+    criterion.save()
+    CriterionLevel.objects.bulk_create(
+        CriterionLevel(
+            criterion=criterion,
+            order=i,
+            points=points,
+            descriptor_zh=zh,
+            descriptor_en=en,
+            demonstrates=demonstrates,
+            fails=fails,
+        )
+        for i, (points, zh, en, demonstrates, fails) in enumerate(
+            sorted(levels, key=lambda spec: spec[0]), start=1
+        )
+    )
+    return criterion
+
+
+@transaction.atomic
+def criterion_delete(*, criterion: Criterion) -> None:
+    _editable(criterion.version)
+    criterion.delete()
+
+
+@transaction.atomic
+def rubric_publish(*, version: RubricVersion) -> RubricVersion:
+    _editable(version)
+    criteria = list(version.criteria.prefetch_related("levels"))
+    if not criteria:
+        raise ValidationError(_("Add at least one criterion."), code="empty")
+    total = sum(c.weight for c in criteria)
+    if total != 100:
+        raise ValidationError(
+            _("The weights add up to %(total)s; they must add up to 100.") % {"total": total},
+            code="weights",
+        )
+    version.is_published = True
+    version.save(update_fields=["is_published"])
+    return version
+
+
+# --- Scenarios -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def scenario_publish(*, scenario: Scenario) -> Scenario:
+    if rubric_current(scenario.rubric) is None:
+        raise ValidationError(_("Publish the rubric first."), code="rubric")
+    if scenario.kind == Scenario.Kind.ROLEPLAY and not scenario.turns.exists():
+        raise ValidationError(_("Write at least one customer turn."), code="turns")
+    scenario.status = Scenario.Status.PUBLISHED
+    scenario.save(update_fields=["status"])
+    return scenario
+
+
+def next_script_turn(
+    turns: list[ScenarioTurn], current: ScenarioTurn, reply: str
+) -> ScenarioTurn | None:
+    """The customer's next message: the first branch whose words are in the reply, else
+    the next turn in order; none once a turn ends the conversation."""
+    if current.ends:
+        return None
+    by_order = {t.order: t for t in turns}
+    text = reply.lower()
+    for branch in current.branches or []:
+        words = [w.lower() for w in branch.get("contains", []) if w]
+        if any(w in text for w in words) and branch.get("goto") in by_order:
+            return by_order[branch["goto"]]
+    later = [t for t in turns if t.order > current.order]
+    return min(later, key=lambda t: t.order) if later else None
+
+
+# --- Submissions ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def submission_start(
+    *, scenario: Scenario, agent: User, now: datetime.datetime | None = None
+) -> Submission:
+    """Start (or resume) a role-play or case review; the first customer message appears."""
+    now = now or timezone.now()
+    if scenario.status != Scenario.Status.PUBLISHED:
+        raise ValidationError(_("This scenario is not open."), code="unpublished")
+    version = rubric_current(scenario.rubric)
+    if version is None:
+        raise ValidationError(_("This scenario has no published rubric yet."), code="rubric")
+    User.objects.select_for_update(no_key=True).filter(pk=agent.pk).values_list("pk").get()
+    open_submission = Submission.objects.filter(
+        scenario=scenario, agent=agent, status=Submission.Status.IN_PROGRESS
+    ).first()
+    if open_submission is not None:
+        return open_submission
+    try:
+        with transaction.atomic():
+            submission = Submission.objects.create(
+                scenario=scenario, agent=agent, rubric_version=version, started_at=now
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("This scenario was just started. Reload the page."), code="race"
+        ) from exc
+    first = scenario.turns.order_by("order").first()
+    if scenario.kind == Scenario.Kind.ROLEPLAY and first is not None:
+        _show(submission, first, order=1, now=now)
+    return submission
+
+
+def _show(submission: Submission, turn: ScenarioTurn, *, order: int, now) -> SubmissionTurn:
+    return SubmissionTurn.objects.create(
+        submission=submission,
+        order=order,
+        script_turn=turn.order,
+        customer_text=turn.text_zh,
+        reply_target_seconds=turn.reply_target_seconds,
+        shown_at=now,
+    )
+
+
+def _open(submission: Submission) -> Submission:
+    submission = (
+        Submission.objects.select_for_update().select_related("scenario").get(pk=submission.pk)
+    )
+    if submission.status != Submission.Status.IN_PROGRESS:
+        raise ValidationError(_("This submission has been handed in."), code="submitted")
+    return submission
+
+
+@transaction.atomic
+def turn_reply(
+    *, submission: Submission, reply: str, now: datetime.datetime | None = None
+) -> SubmissionTurn | None:
+    """Save the agent's reply to the waiting customer message, timed on the server, and
+    show the next one. Returns the next exchange, or None when the script has ended."""
+    now = now or timezone.now()
+    submission = _open(submission)
+    reply = reply.strip()
+    if not reply:
+        raise ValidationError(_("Write a reply first."), code="empty")
+    waiting = submission.turns.filter(replied_at__isnull=True).order_by("order").first()
+    if waiting is None:
+        raise ValidationError(_("The conversation has ended: submit it."), code="ended")
+    waiting.reply = reply
+    waiting.replied_at = now
+    waiting.latency_seconds = max(int((now - waiting.shown_at).total_seconds()), 0)
+    waiting.save(update_fields=["reply", "replied_at", "latency_seconds"])
+    turns = list(submission.scenario.turns.all())
+    current = next(t for t in turns if t.order == waiting.script_turn)
+    following = next_script_turn(turns, current, reply)
+    # A branch may loop back; a conversation never runs longer than twice the script.
+    if following is None or waiting.order >= 2 * len(turns):
+        return None
+    return _show(submission, following, order=waiting.order + 1, now=now)
+
+
+@transaction.atomic
+def submission_submit(
+    *, submission: Submission, case_text: str | None = None, now: datetime.datetime | None = None
+) -> Submission:
+    """Hand in for grading; the quality check runs in the background."""
+    now = now or timezone.now()
+    submission = _open(submission)
+    fields = ["status", "submitted_at", "grading_due_at"]
+    if submission.scenario.kind == Scenario.Kind.CASE_REVIEW:
+        text = (case_text if case_text is not None else submission.case_text).strip()
+        if not text:
+            raise ValidationError(_("Write the case analysis first."), code="empty")
+        submission.case_text = text
+        fields.append("case_text")
+    elif not submission.turns.filter(replied_at__isnull=False).exists():
+        raise ValidationError(_("Reply to the customer at least once."), code="empty")
+    submission.status = Submission.Status.SUBMITTED
+    submission.submitted_at = now
+    submission.grading_due_at = now + datetime.timedelta(hours=submission.scenario.grading_hours)
+    submission.save(update_fields=fields)
+    if submission.scenario.kind == Scenario.Kind.ROLEPLAY:
+        from .tasks import submission_quality_check  # tasks import services: no cycle
+
+        transaction.on_commit(lambda: submission_quality_check.delay(submission.pk))
+    return submission
+
+
+@transaction.atomic
+def submission_quality_check(*, submission_id: int) -> dict:
+    """Run the quality check and store its findings; running it again gives the same."""
+    submission = (
+        Submission.objects.select_for_update().select_related("scenario").get(pk=submission_id)
+    )
+    exchanges = [
+        Exchange(t.reply, t.latency_seconds, t.reply_target_seconds)
+        for t in submission.turns.filter(replied_at__isnull=False).order_by("order")
+    ]
+    submission.quality = quality_check(exchanges, rules_for(submission.scenario.quality_rules))
+    submission.save(update_fields=["quality"])
+    return submission.quality
+
+
+# --- Grading -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def grade_start(*, submission: Submission, grader: User, role: str = Grade.Role.PRIMARY) -> Grade:
+    """Open (or return the grader's own) draft grade; the submission goes in review."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.agent_id == grader.pk:
+        raise ValidationError(_("Nobody grades their own work."), code="self")
+    if submission.status not in (Submission.Status.SUBMITTED, Submission.Status.IN_REVIEW):
+        raise ValidationError(_("This submission is not waiting for a grade."), code="status")
+    existing = Grade.objects.filter(submission=submission, role=role).first()
+    if existing is not None:
+        if existing.grader_id != grader.pk:
+            raise ValidationError(
+                _("%(grader)s is already grading this submission.") % {"grader": existing.grader},
+                code="taken",
+            )
+        return existing
+    try:
+        with transaction.atomic():
+            grade = Grade.objects.create(submission=submission, grader=grader, role=role)
+    except IntegrityError as exc:
+        raise ValidationError(_("Someone else just started grading it."), code="taken") from exc
+    if submission.status == Submission.Status.SUBMITTED:
+        submission.status = Submission.Status.IN_REVIEW
+        submission.save(update_fields=["status"])
+    return grade
+
+
+def _draft(grade: Grade) -> Grade:
+    grade = Grade.objects.select_for_update().get(pk=grade.pk)
+    if grade.status != Grade.Status.DRAFT:
+        raise ValidationError(_("This grade is final."), code="final")
+    return grade
+
+
+@transaction.atomic
+def grade_score_set(
+    *, grade: Grade, criterion: Criterion, level: CriterionLevel | None, comment: str = ""
+) -> CriterionScore:
+    grade = _draft(grade)
+    if criterion.version_id != grade.submission.rubric_version_id:
+        raise ValidationError(
+            _("This criterion is not in the submission's rubric."), code="criterion"
+        )
+    if level is None and not criterion.allow_not_applicable:
+        raise ValidationError(
+            _("%(criterion)s must be graded.") % {"criterion": criterion}, code="required"
+        )
+    if level is not None and level.criterion_id != criterion.pk:
+        raise ValidationError(_("Choose one of the criterion's levels."), code="level")
+    score, _created = CriterionScore.objects.update_or_create(
+        grade=grade, criterion=criterion, defaults={"level": level, "comment": comment.strip()}
+    )
+    grade.score, grade.critical_failed = grade_total(grade)
+    grade.save(update_fields=["score", "critical_failed", "updated_at"])
+    return score
+
+
+def grade_total(grade: Grade) -> tuple[Decimal | None, bool]:
+    """Weighted score in % over the criteria graded so far (not-applicable ones leave the
+    total), and whether a critical criterion failed."""
+    criteria = {
+        c.pk: c for c in Criterion.objects.filter(version_id=grade.submission.rubric_version_id)
+    }
+    top = {c: max(c.levels.all(), key=lambda lv: lv.points).points for c in criteria.values()}
+    earned, weights, critical_failed = Decimal(0), 0, False
+    for score in grade.scores.select_related("level"):
+        criterion = criteria[score.criterion_id]
+        if score.level is None:
+            continue
+        weights += criterion.weight
+        earned += Decimal(criterion.weight) * score.level.points / top[criterion]
+        critical_failed |= criterion.critical and score.level.fails
+    if not weights:
+        return None, critical_failed
+    return (100 * earned / weights).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    ), critical_failed
+
+
+@transaction.atomic
+def grade_finalise(*, grade: Grade, feedback: str, now: datetime.datetime | None = None) -> Grade:
+    """Finalise a grade; the submission row is locked so that only one grader finalises."""
+    now = now or timezone.now()
+    submission = (
+        Submission.objects.select_for_update()
+        .select_related("scenario", "scenario__rubric")
+        .get(pk=grade.submission_id)
+    )
+    grade = _draft(grade)
+    if submission.status != Submission.Status.IN_REVIEW:
+        raise ValidationError(_("This submission is not in review."), code="status")
+    criteria = list(Criterion.objects.filter(version_id=submission.rubric_version_id))
+    scored = set(grade.scores.values_list("criterion_id", flat=True))
+    missing = [c for c in criteria if c.pk not in scored]
+    if missing:
+        raise ValidationError(
+            _("Grade every criterion first: %(missing)s.")
+            % {"missing": ", ".join(str(c) for c in missing)},
+            code="incomplete",
+        )
+    grade.feedback = feedback.strip()
+    grade.score, grade.critical_failed = grade_total(grade)
+    grade.status = Grade.Status.FINAL
+    grade.finalised_at = now
+    grade.save(update_fields=["feedback", "score", "critical_failed", "status", "finalised_at"])
+    if grade.role == Grade.Role.PRIMARY:
+        _submission_graded(submission, grade, now)
+    return grade
+
+
+def _submission_graded(submission: Submission, grade: Grade, now) -> None:
+    score = grade.score or Decimal(0)
+    submission.status = Submission.Status.GRADED
+    submission.score = score
+    submission.passed = score >= submission.scenario.rubric.pass_mark and not grade.critical_failed
+    submission.graded_at = now
+    submission.save(update_fields=["status", "score", "passed", "graded_at"])
+    source = (
+        Evidence.Source.CASE_REVIEW
+        if submission.scenario.kind == Scenario.Kind.CASE_REVIEW
+        else Evidence.Source.ROLEPLAY
+    )
+    for score_row in grade.scores.select_related("criterion__competency", "level"):
+        level = score_row.level
+        competency = score_row.criterion.competency
+        if level is None or level.demonstrates is None or not competency.is_active:
+            continue
+        evidence_record(
+            agent=submission.agent,
+            competency=competency,
+            level=level.demonstrates,
+            source=source,
+            source_ref=f"grade:{grade.pk}:{score_row.criterion_id}",
+            observed_on=timezone.localdate(now),
+            recorded_by=grade.grader,
+            note=str(submission.scenario),
+        )
+    if not submission.passed:
+        return
+    scenario = submission.scenario
+    if scenario.course_id and scenario.required_for_course:
+        enrolment = (
+            Enrolment.objects.select_for_update()
+            .select_related("version", "course")
+            .filter(
+                agent=submission.agent,
+                course_id=scenario.course_id,
+                status__in=Enrolment.ACTIVE_STATUSES,
+            )
+            .first()
+        )
+        if enrolment is not None:
+            enrolment_complete_if_done(enrolment=enrolment)
+    transaction.on_commit(lambda: assessment_passed.send(sender=Submission, submission=submission))
+
+
+@transaction.atomic
+def submission_return(*, grade: Grade, comment: str) -> Submission:
+    """Send the work back for a redo, with the grader's comment; the draft grade goes."""
+    grade = _draft(grade)
+    if not comment.strip():
+        raise ValidationError(_("Say what to redo."), code="comment")
+    submission = Submission.objects.select_for_update().get(pk=grade.submission_id)
+    submission.status = Submission.Status.RETURNED
+    submission.return_comment = comment.strip()
+    submission.save(update_fields=["status", "return_comment"])
+    grade.delete()
+    return submission
+
+
+def required_scenarios_unmet(enrolment: Enrolment) -> list[str]:
+    """Registered with courses.hooks: required scenarios must be passed."""
+    required = Scenario.objects.filter(
+        course_id=enrolment.course_id,
+        required_for_course=True,
+        status=Scenario.Status.PUBLISHED,
+    )
+    passed = set(
+        Submission.objects.filter(
+            agent_id=enrolment.agent_id, scenario__in=required, passed=True
+        ).values_list("scenario_id", flat=True)
+    )
+    return [
+        _("pass the scenario %(scenario)s") % {"scenario": s}
+        for s in required
+        if s.pk not in passed
+    ]
