@@ -10,13 +10,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Enrolment
 from courses.services import enrolment_complete_if_done
-from lms.models import Evidence, User
-from lms.services import evidence_record
+from lms.models import Evidence, Mentorship, User
+from lms.preferences import speaking_to
+from lms.services import evidence_record, notification_send
 
 from .models import (
     Criterion,
@@ -491,3 +493,59 @@ def required_scenarios_unmet(enrolment: Enrolment) -> list[str]:
         for s in required
         if s.pk not in passed
     ]
+
+
+# --- Grading deadlines (Celery beat) -------------------------------------------------
+
+
+def grading_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Remind the mentor of a submission ungraded past its due time, and once it is late
+    by as long again, tell the agent's team lead. Keyed by event: running twice sends
+    nothing twice. Returns how many notifications were created."""
+    now = now or timezone.now()
+    sent = 0
+    late = Submission.objects.filter(
+        status__in=[Submission.Status.SUBMITTED, Submission.Status.IN_REVIEW],
+        grading_due_at__lte=now,
+    ).select_related("agent", "agent__team__lead", "scenario")
+    mentors = {
+        m.mentee_id: m.mentor
+        for m in Mentorship.objects.filter(
+            mentee__in=[s.agent_id for s in late], ended_on__isnull=True
+        ).select_related("mentor")
+    }
+    for submission in late:
+        mentor = mentors.get(submission.agent_id)
+        if mentor is not None:
+            with speaking_to(mentor):
+                _n, created = notification_send(
+                    recipient=mentor,
+                    key=f"grading-due:{submission.pk}",
+                    subject=_("Waiting for your grade: %(agent)s, %(scenario)s")
+                    % {"agent": submission.agent, "scenario": submission.scenario},
+                    url=reverse("assessments:roleplay-queue"),
+                )
+            sent += created
+        overdue_for = now - submission.grading_due_at
+        waited = submission.grading_due_at - submission.submitted_at
+        lead = submission.agent.team.lead if submission.agent.team_id else None
+        if lead is not None and overdue_for >= waited:
+            with speaking_to(lead):
+                _n, created = notification_send(
+                    recipient=lead,
+                    key=f"grading-escalated:{submission.pk}",
+                    subject=_("Ungraded for too long: %(agent)s, %(scenario)s")
+                    % {"agent": submission.agent, "scenario": submission.scenario},
+                    url=reverse("assessments:roleplay-queue"),
+                )
+            sent += created
+    return sent
+
+
+@transaction.atomic
+def grade_feedback_set(*, grade: Grade, feedback: str) -> Grade:
+    """Keep the overall feedback of a draft grade."""
+    grade = _draft(grade)
+    grade.feedback = feedback.strip()
+    grade.save(update_fields=["feedback", "updated_at"])
+    return grade

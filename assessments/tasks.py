@@ -23,3 +23,13 @@ def attempts_close_expired() -> int:
 def submission_quality_check(submission_id: int) -> dict:
     """The automatic quality check of a submitted role-play; safe to run again."""
     return roleplay.submission_quality_check(submission_id=submission_id)
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=settings.CELERY_TASK_MAX_RETRIES,
+)
+def grading_reminders_send() -> int:
+    """Hourly: remind mentors of overdue grading, then escalate to team leads."""
+    return roleplay.grading_reminders_send()

@@ -177,6 +177,10 @@ CELERY_BEAT_SCHEDULE = {
     "due-reminders": {"task": "courses.tasks.due_reminders_send", "schedule": 24 * 60 * 60},
     # Hourly, so that a session is announced about a day ahead whatever its hour.
     "session-reminders": {"task": "courses.tasks.session_reminders_send", "schedule": 60 * 60},
+    "grading-reminders": {
+        "task": "assessments.tasks.grading_reminders_send",
+        "schedule": 60 * 60,
+    },
     "attempts-close-expired": {
         "task": "assessments.tasks.attempts_close_expired",
         "schedule": 5 * 60,

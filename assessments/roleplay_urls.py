@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import views_roleplay as views
+
+urlpatterns = [
+    path("roleplay/", views.scenario_list, name="roleplay-list"),
+    path("roleplay/mine/", views.my_submissions, name="roleplay-mine"),
+    path("roleplay/queue/", views.grading_queue, name="roleplay-queue"),
+    path("roleplay/scenarios/<int:pk>/start/", views.scenario_start, name="roleplay-start"),
+    path("roleplay/submissions/<int:pk>/", views.submission_page, name="roleplay-submission"),
+    path("roleplay/submissions/<int:pk>/reply/", views.turn_reply, name="roleplay-reply"),
+    path("roleplay/submissions/<int:pk>/submit/", views.submission_submit, name="roleplay-submit"),
+    path("roleplay/submissions/<int:pk>/grade/", views.grade_page, name="roleplay-grade"),
+    path(
+        "roleplay/submissions/<int:pk>/grade/criteria/<int:criterion_id>/",
+        views.score_set,
+        name="roleplay-score",
+    ),
+    path(
+        "roleplay/submissions/<int:pk>/grade/finalise/",
+        views.grade_finalise,
+        name="roleplay-finalise",
+    ),
+    path(
+        "roleplay/submissions/<int:pk>/grade/return/",
+        views.submission_return,
+        name="roleplay-return",
+    ),
+]

@@ -1,0 +1,306 @@
+"""Role-play pages: the agent's scenarios, the runner, my submissions; the mentor's grading
+queue and grading page.
+
+Every submission is fetched through a permission-checked selector: the runner and its
+reply URL only for the agent (``can_run``), the grading URLs only where ``can_grade``;
+anyone else gets the same 404 as for a missing submission.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
+
+from lms.models import User
+
+from . import roleplay
+from . import roleplay_selectors as selectors
+from .models import Criterion, CriterionLevel, Grade, Scenario, Submission
+from .roleplay_permissions import can_run
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _visible_or_404(user: User, pk: int) -> Submission:
+    try:
+        return selectors.submission_get_for(user, pk)
+    except Submission.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _own_open_or_404(user: User, pk: int) -> Submission:
+    submission = _visible_or_404(user, pk)
+    if not can_run(user, submission):
+        raise Http404
+    return submission
+
+
+def _gradeable_or_404(user: User, pk: int) -> Submission:
+    try:
+        return selectors.submission_get_gradeable(user, pk)
+    except Submission.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+# --- The agent's side -------------------------------------------------------------------
+
+
+@login_required
+def scenario_list(request: HttpRequest) -> HttpResponse:
+    summaries = selectors.scenarios_for_agent(request.user)
+    return render(request, "assessments/roleplay/list.html", {"summaries": summaries})
+
+
+@login_required
+@require_POST
+def scenario_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start (or resume) a scenario; a redo after a return starts a fresh submission."""
+    scenario = get_object_or_404(Scenario, pk=pk, status=Scenario.Status.PUBLISHED)
+    try:
+        submission = roleplay.submission_start(scenario=scenario, agent=request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("assessments:roleplay-list")
+    return redirect("assessments:roleplay-submission", pk=submission.pk)
+
+
+def _runner_context(submission: Submission) -> dict:
+    turns = list(submission.turns.order_by("order"))
+    waiting = next((t for t in turns if t.replied_at is None), None)
+    return {
+        "submission": submission,
+        "scenario": submission.scenario,
+        "turns": turns,
+        "waiting": waiting,
+        "ended": waiting is None,
+        "replied": any(t.replied_at is not None for t in turns),
+    }
+
+
+def _rows(detail: selectors.SubmissionDetail, grade: selectors.GradeView | None) -> list:
+    """Each rubric criterion with its levels and the grade's score for it, if any."""
+    return [
+        {"rc": rc, "score": grade.scores.get(rc.criterion.pk) if grade else None}
+        for rc in detail.criteria
+    ]
+
+
+@login_required
+def submission_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The runner while the agent works on it (the agent only); afterwards the transcript,
+    the quality findings and the grade, for everyone who may see the submission."""
+    submission = _visible_or_404(request.user, pk)
+    if submission.status == Submission.Status.IN_PROGRESS:
+        if not can_run(request.user, submission):
+            raise Http404
+        return render(request, "assessments/roleplay/runner.html", _runner_context(submission))
+    detail = selectors.submission_detail(submission, viewer=request.user)
+    final = detail.final_grade
+    return render(
+        request,
+        "assessments/roleplay/submission.html",
+        {
+            "submission": submission,
+            "scenario": submission.scenario,
+            "detail": detail,
+            "is_own": submission.agent_id == request.user.pk,
+            "final": final,
+            "graded_rows": _rows(detail, final),
+        },
+    )
+
+
+@login_required
+@require_POST
+def turn_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the reply to the waiting customer message (htmx: append it and the next one)."""
+    submission = _own_open_or_404(request.user, pk)
+    try:
+        roleplay.turn_reply(submission=submission, reply=request.POST.get("reply", ""))
+    except ValidationError as exc:
+        error = _error_text(exc)
+        if not request.htmx:
+            messages.error(request, error)
+            return redirect("assessments:roleplay-submission", pk=submission.pk)
+        context = {**_runner_context(submission), "error": error}
+        response = render(request, "assessments/roleplay/runner.html#reply-box", context)
+        return reswap(retarget(response, "#reply-box"), "outerHTML")
+    if not request.htmx:
+        return redirect(
+            reverse("assessments:roleplay-submission", args=[submission.pk]) + "#reply-box"
+        )
+    context = _runner_context(submission)
+    turns = context["turns"]
+    answered = next(t for t in reversed(turns) if t.replied_at is not None)
+    context.update(answered=answered, oob=True)
+    return render(request, "assessments/roleplay/runner.html#reply-response", context)
+
+
+@login_required
+@require_POST
+def submission_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _own_open_or_404(request.user, pk)
+    if submission.status != Submission.Status.IN_PROGRESS:
+        return redirect("assessments:roleplay-submission", pk=submission.pk)
+    case_text = request.POST.get("case_text")
+    try:
+        roleplay.submission_submit(submission=submission, case_text=case_text)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        if case_text is not None:
+            context = {**_runner_context(submission), "case_text": case_text}
+            return render(request, "assessments/roleplay/runner.html", context)
+    else:
+        messages.success(request, _("Handed in: your mentor will grade it."))
+    return redirect("assessments:roleplay-submission", pk=submission.pk)
+
+
+@login_required
+def my_submissions(request: HttpRequest) -> HttpResponse:
+    submissions = selectors.submissions_of(request.user)
+    return render(request, "assessments/roleplay/mine.html", {"submissions": submissions})
+
+
+# --- The mentor's side ------------------------------------------------------------------
+
+
+@login_required
+def grading_queue(request: HttpRequest) -> HttpResponse:
+    items = selectors.grading_queue(request.user)
+    return render(request, "assessments/roleplay/queue.html", {"items": items})
+
+
+def _own_draft(user: User, submission: Submission) -> Grade | None:
+    return Grade.objects.filter(
+        submission=submission, grader=user, status=Grade.Status.DRAFT
+    ).first()
+
+
+def _grade_context(request: HttpRequest, submission: Submission, **extra) -> dict:
+    detail = selectors.submission_detail(submission, viewer=request.user)
+    mine = detail.grade_by(request.user)
+    rows = _rows(detail, mine)
+    return {
+        "submission": submission,
+        "scenario": submission.scenario,
+        "detail": detail,
+        "mine": mine,
+        "grade": mine.grade if mine else None,
+        "rows": rows,
+        **extra,
+    }
+
+
+@login_required
+def grade_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The transcript and quality findings beside the rubric. Opening it starts (or
+    continues) the user's draft grade, as ``roleplay.grade_start`` allows."""
+    submission = _gradeable_or_404(request.user, pk)
+    if submission.status not in selectors.WAITING:
+        return redirect("assessments:roleplay-submission", pk=submission.pk)
+    error = ""
+    if _own_draft(request.user, submission) is None:
+        try:
+            roleplay.grade_start(submission=submission, grader=request.user)
+        except ValidationError as exc:
+            error = _error_text(exc)
+        else:
+            submission.refresh_from_db(fields=["status"])
+    context = _grade_context(request, submission, start_error=error)
+    return render(request, "assessments/roleplay/grade.html", context)
+
+
+def _draft_or_404(user: User, submission: Submission) -> Grade:
+    grade = _own_draft(user, submission)
+    if grade is None:
+        raise Http404
+    return grade
+
+
+@login_required
+@require_POST
+def score_set(request: HttpRequest, pk: int, criterion_id: int) -> HttpResponse:
+    """Save one criterion's level and comment (htmx on every change) and re-render the
+    weighted total."""
+    submission = _gradeable_or_404(request.user, pk)
+    grade = _draft_or_404(request.user, submission)
+    criterion = get_object_or_404(
+        Criterion, pk=criterion_id, version_id=submission.rubric_version_id
+    )
+    raw = request.POST.get("level", "")
+    error = ""
+    level = None
+    if raw != "na":
+        level = CriterionLevel.objects.filter(
+            criterion=criterion, pk=raw if raw.isdigit() else 0
+        ).first()
+        if level is None:
+            error = _("Choose a level.")
+    if not error:
+        try:
+            roleplay.grade_score_set(
+                grade=grade,
+                criterion=criterion,
+                level=level,
+                comment=request.POST.get("comment", ""),
+            )
+        except ValidationError as exc:
+            error = _error_text(exc)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        url = reverse("assessments:roleplay-grade", args=[submission.pk])
+        return redirect(f"{url}#criterion-{criterion.pk}")
+    grade.refresh_from_db(fields=["score", "critical_failed"])
+    context = {
+        "submission": submission,
+        "grade": grade,
+        "criterion": criterion,
+        "error": error,
+        "saved": not error,
+        "oob": True,
+    }
+    return render(request, "assessments/roleplay/grade.html#score-response", context)
+
+
+@login_required
+@require_POST
+def grade_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _gradeable_or_404(request.user, pk)
+    grade = _draft_or_404(request.user, submission)
+    feedback = request.POST.get("feedback", "")
+    # The feedback is kept even when finalising is refused (a criterion left ungraded).
+    roleplay.grade_feedback_set(grade=grade, feedback=feedback)
+    try:
+        roleplay.grade_finalise(grade=grade, feedback=feedback)
+    except ValidationError as exc:
+        context = _grade_context(
+            request, submission, finalise_error=_error_text(exc), feedback=feedback
+        )
+        return render(request, "assessments/roleplay/grade.html", context, status=400)
+    messages.success(request, _("The grade is final; the agent can read it now."))
+    return redirect("assessments:roleplay-queue")
+
+
+@login_required
+@require_POST
+def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _gradeable_or_404(request.user, pk)
+    grade = _draft_or_404(request.user, submission)
+    comment = request.POST.get("comment", "")
+    try:
+        roleplay.submission_return(grade=grade, comment=comment)
+    except ValidationError as exc:
+        context = _grade_context(
+            request, submission, return_error=_error_text(exc), return_comment=comment
+        )
+        return render(request, "assessments/roleplay/grade.html", context, status=400)
+    messages.success(request, _("Returned to the agent for a redo."))
+    return redirect("assessments:roleplay-queue")
