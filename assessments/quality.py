@@ -20,7 +20,8 @@ DEFAULT_RULES: dict[str, list[str]] = {
 RULE_KEYS = tuple(DEFAULT_RULES)
 
 
-def _norm(text: str) -> str:
+def normalise(text: str) -> str:
+    """Full-width and half-width forms alike, Latin letters in lower case."""
     return unicodedata.normalize("NFKC", text or "").lower()
 
 
@@ -31,7 +32,10 @@ def rules_for(scenario_rules: dict | None) -> dict[str, list[str]]:
     replace = bool(scenario_rules.get("replace"))
     merged = {}
     for key in RULE_KEYS:
-        own = [p for p in scenario_rules.get(key, []) if isinstance(p, str) and p.strip()]
+        value = scenario_rules.get(key, [])
+        if isinstance(value, str):  # one phrase given on its own
+            value = [value]
+        own = [p for p in value if isinstance(p, str) and p.strip()]
         base = [] if replace and key in scenario_rules else DEFAULT_RULES[key]
         merged[key] = list(dict.fromkeys([*base, *own]))
     return merged
@@ -47,9 +51,9 @@ class Exchange:
 def _find(phrases: list[str], replies: list[str]) -> list[dict]:
     found = []
     for turn, reply in enumerate(replies, start=1):
-        text = _norm(reply)
+        text = normalise(reply)
         for phrase in phrases:
-            needle = _norm(phrase)
+            needle = normalise(phrase)
             start = text.find(needle)
             while needle and start != -1:
                 found.append({"phrase": phrase, "turn": turn, "position": start})

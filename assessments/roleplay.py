@@ -32,7 +32,7 @@ from .models import (
     Submission,
     SubmissionTurn,
 )
-from .quality import Exchange, quality_check, rules_for
+from .quality import Exchange, normalise, quality_check, rules_for
 from .signals import assessment_passed
 
 # --- Rubrics -------------------------------------------------------------------------
@@ -170,9 +170,9 @@ def next_script_turn(
     if current.ends:
         return None
     by_order = {t.order: t for t in turns}
-    text = reply.lower()
+    text = normalise(reply)
     for branch in current.branches or []:
-        words = [w.lower() for w in branch.get("contains", []) if w]
+        words = [normalise(w) for w in branch.get("contains", []) if w]
         if any(w in text for w in words) and branch.get("goto") in by_order:
             return by_order[branch["goto"]]
     later = [t for t in turns if t.order > current.order]
@@ -367,7 +367,10 @@ def grade_total(grade: Grade) -> tuple[Decimal | None, bool]:
     """Weighted score in % over the criteria graded so far (not-applicable ones leave the
     total), and whether a critical criterion failed."""
     criteria = {
-        c.pk: c for c in Criterion.objects.filter(version_id=grade.submission.rubric_version_id)
+        c.pk: c
+        for c in Criterion.objects.filter(
+            version_id=grade.submission.rubric_version_id
+        ).prefetch_related("levels")
     }
     top = {c: max(c.levels.all(), key=lambda lv: lv.points).points for c in criteria.values()}
     earned, weights, critical_failed = Decimal(0), 0, False
