@@ -610,9 +610,14 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
     rule = _authoring_rule(request, pk)
-    services.draw_rule_delete(rule=rule)
-    messages.success(request, _("Draw rule deleted."))
-    return redirect("assessments:manage-quiz", rule.quiz_id)
+    quiz_id = rule.quiz_id
+    try:
+        services.draw_rule_delete(rule=rule)
+    except ValidationError as exc:  # a published quiz would be left impossible to draw
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Draw rule deleted."))
+    return redirect("assessments:manage-quiz", quiz_id)
 
 
 # --- Results -------------------------------------------------------------------------

@@ -128,3 +128,18 @@ def test_an_xlsx_is_read_no_further_than_the_row_limit():
         importing.read_rows(data, "questions.xlsx")
 
     assert "5" in exc.value.errors[0].message
+
+
+def test_deleting_the_rule_a_published_quiz_needs_is_refused_on_the_page(client, trainer):
+    bank = QuestionBankFactory()
+    for _ in range(3):
+        question(bank)
+    quiz = QuizFactory(mode=Quiz.Mode.RANDOM)
+    rule = services.draw_rule_save(quiz=quiz, bank=bank, count=2)
+    services.quiz_publish(quiz=quiz)
+    client.force_login(trainer)
+
+    response = client.post(f"/manage/draw-rules/{rule.pk}/delete/")
+
+    assert response.status_code == 302
+    assert DrawRule.objects.filter(pk=rule.pk).exists()
