@@ -17,6 +17,7 @@ import datetime
 import random
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.test.utils import override_settings
@@ -66,6 +67,7 @@ class Command(BaseCommand):
             f"{name} {count} ({count - before[name]:+d})" for name, count in after.items()
         )
         self.stdout.write(f"Demo assessments: {summary}")
+        call_command("seed_demo_roleplay", stdout=self.stdout, force=force)
 
     # --- reference data --------------------------------------------------------------
 
