@@ -5,6 +5,7 @@ Every write is one transaction and raises ``ValidationError`` with a translated 
 """
 
 import datetime
+import random
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -33,6 +34,7 @@ from .models import (
     SubmissionTurn,
 )
 from .quality import Exchange, normalise, quality_check, rules_for
+from .roleplay_permissions import can_grade
 from .signals import assessment_passed
 
 # --- Rubrics -------------------------------------------------------------------------
@@ -414,16 +416,39 @@ def grade_finalise(*, grade: Grade, feedback: str, now: datetime.datetime | None
     grade.status = Grade.Status.FINAL
     grade.finalised_at = now
     grade.save(update_fields=["feedback", "score", "critical_failed", "status", "finalised_at"])
-    if grade.role == Grade.Role.PRIMARY:
-        _submission_graded(submission, grade, now)
+    # With a second grader, the submission is graded only once both grades are final.
+    grades = {g.role: g for g in Grade.objects.filter(submission=submission)}
+    primary = grades.get(Grade.Role.PRIMARY)
+    if primary is not None and all(g.status == Grade.Status.FINAL for g in grades.values()):
+        _submission_graded(submission, primary, now, grades.get(Grade.Role.SECOND))
     return grade
 
 
-def _submission_graded(submission: Submission, grade: Grade, now) -> None:
-    score = grade.score or Decimal(0)
+def combined_result(policy: str, primary: Grade, second: Grade | None) -> tuple[Decimal, bool]:
+    """The submission's score and critical failure from its final grade(s).
+
+    With a second grade the rubric's policy decides: MEAN averages the two scores (a
+    critical failure in either fails the review); SENIOR keeps the primary grader's result
+    — the primary grader is the senior one (there is no separate seniority field)."""
+    score = primary.score or Decimal(0)
+    if second is None or policy == Rubric.Policy.SENIOR:
+        return score, primary.critical_failed
+    mean = (score + (second.score or Decimal(0))) / 2
+    return (
+        mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+        primary.critical_failed or second.critical_failed,
+    )
+
+
+def _submission_graded(
+    submission: Submission, grade: Grade, now, second: Grade | None = None
+) -> None:
+    """Grade the submission once every grade is final. Evidence comes from the primary
+    ``grade`` only, written once, when the submission becomes graded."""
+    score, critical = combined_result(submission.scenario.rubric.policy, grade, second)
     submission.status = Submission.Status.GRADED
     submission.score = score
-    submission.passed = score >= submission.scenario.rubric.pass_mark and not grade.critical_failed
+    submission.passed = score >= submission.scenario.rubric.pass_mark and not critical
     submission.graded_at = now
     submission.save(update_fields=["status", "score", "passed", "graded_at"])
     source = (
@@ -467,7 +492,8 @@ def _submission_graded(submission: Submission, grade: Grade, now) -> None:
 
 @transaction.atomic
 def submission_return(*, grade: Grade, comment: str) -> Submission:
-    """Send the work back for a redo, with the grader's comment; the draft grade goes."""
+    """Send the work back for a redo, with the grader's comment. The grades of this
+    submission go (a second grader's too): the redo is a new submission, graded afresh."""
     grade = _draft(grade)
     if not comment.strip():
         raise ValidationError(_("Say what to redo."), code="comment")
@@ -475,7 +501,7 @@ def submission_return(*, grade: Grade, comment: str) -> Submission:
     submission.status = Submission.Status.RETURNED
     submission.return_comment = comment.strip()
     submission.save(update_fields=["status", "return_comment"])
-    grade.delete()
+    submission.grades.all().delete()
     return submission
 
 
@@ -552,3 +578,68 @@ def grade_feedback_set(*, grade: Grade, feedback: str) -> Grade:
     grade.feedback = feedback.strip()
     grade.save(update_fields=["feedback", "updated_at"])
     return grade
+
+
+# --- Calibration: second graders -----------------------------------------------------
+
+
+@transaction.atomic
+def second_grader_request(*, submission: Submission, grader: User, requested_by: User) -> Grade:
+    """Open the SECOND grade draft of a submission for ``grader``. Only before the
+    submission is graded, never for the agent or the primary grader, and only for someone
+    who may grade it. ``requested_by`` (HR or an author) is checked by the caller."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status not in (Submission.Status.SUBMITTED, Submission.Status.IN_REVIEW):
+        raise ValidationError(_("This submission is not waiting for a grade."), code="status")
+    if submission.agent_id == grader.pk:
+        raise ValidationError(_("Nobody grades their own work."), code="self")
+    if not can_grade(grader, submission):
+        raise ValidationError(
+            _("%(grader)s may not grade this submission.") % {"grader": grader}, code="grader"
+        )
+    grades = {g.role: g for g in Grade.objects.filter(submission=submission)}
+    primary, second = grades.get(Grade.Role.PRIMARY), grades.get(Grade.Role.SECOND)
+    if primary is not None and primary.grader_id == grader.pk:
+        raise ValidationError(_("The second grader must be someone else."), code="same")
+    if second is not None:
+        if second.grader_id == grader.pk:
+            return second
+        raise ValidationError(
+            _("%(grader)s is already the second grader.") % {"grader": second.grader},
+            code="taken",
+        )
+    grade = Grade.objects.create(submission=submission, grader=grader, role=Grade.Role.SECOND)
+    if submission.status == Submission.Status.SUBMITTED:
+        submission.status = Submission.Status.IN_REVIEW
+        submission.save(update_fields=["status"])
+    return grade
+
+
+def second_graders_sample(
+    *, share: int, requested_by: User, graders: list[User], rng: random.Random | None = None
+) -> list[Grade]:
+    """Ask for a second grade on ``share`` % (rounded up) of the ungraded submissions that
+    have none yet, picked at random; each goes to the first of ``graders`` (in a random
+    order) allowed to take it. Submissions nobody can take are skipped."""
+    rng = rng or random.Random()
+    waiting = list(
+        Submission.objects.filter(
+            status__in=[Submission.Status.SUBMITTED, Submission.Status.IN_REVIEW]
+        )
+        .exclude(grades__role=Grade.Role.SECOND)
+        .order_by("pk")
+    )
+    count = -(-len(waiting) * max(0, min(share, 100)) // 100)
+    created = []
+    for submission in rng.sample(waiting, count):
+        for grader in rng.sample(graders, len(graders)):
+            try:
+                created.append(
+                    second_grader_request(
+                        submission=submission, grader=grader, requested_by=requested_by
+                    )
+                )
+            except ValidationError:
+                continue
+            break
+    return created

@@ -6,6 +6,7 @@ urlpatterns = [
     path("roleplay/", views.scenario_list, name="roleplay-list"),
     path("roleplay/mine/", views.my_submissions, name="roleplay-mine"),
     path("roleplay/queue/", views.grading_queue, name="roleplay-queue"),
+    path("roleplay/calibration/", views.calibration_report, name="roleplay-calibration"),
     path("roleplay/scenarios/<int:pk>/start/", views.scenario_start, name="roleplay-start"),
     path("roleplay/submissions/<int:pk>/", views.submission_page, name="roleplay-submission"),
     path("roleplay/submissions/<int:pk>/reply/", views.turn_reply, name="roleplay-reply"),
@@ -25,5 +26,10 @@ urlpatterns = [
         "roleplay/submissions/<int:pk>/grade/return/",
         views.submission_return,
         name="roleplay-return",
+    ),
+    path(
+        "roleplay/submissions/<int:pk>/second-grader/",
+        views.second_grader_request,
+        name="roleplay-second-grader",
     ),
 ]

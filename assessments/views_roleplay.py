@@ -9,6 +9,7 @@ anyone else gets the same 404 as for a missing submission.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from lms.models import User
+from courses.permissions import can_author
+from lms.models import Role, User
 
-from . import roleplay
+from . import calibration, roleplay
 from . import roleplay_selectors as selectors
 from .models import Criterion, CriterionLevel, Grade, Scenario, Submission
 from .roleplay_permissions import can_run
@@ -102,7 +104,9 @@ def submission_page(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
         return render(request, "assessments/roleplay/runner.html", _runner_context(submission))
     detail = selectors.submission_detail(submission, viewer=request.user)
-    final = detail.final_grade
+    # Calibration: a final primary grade shows only once the submission is graded, so a
+    # second grader never reads it before finishing their own.
+    final = detail.final_grade if submission.status == Submission.Status.GRADED else None
     return render(
         request,
         "assessments/roleplay/submission.html",
@@ -113,6 +117,11 @@ def submission_page(request: HttpRequest, pk: int) -> HttpResponse:
             "is_own": submission.agent_id == request.user.pk,
             "final": final,
             "graded_rows": _rows(detail, final),
+            "second_candidates": (
+                second_grader_candidates(submission)
+                if can_author(request.user) and submission.status in selectors.WAITING
+                else []
+            ),
         },
     )
 
@@ -185,6 +194,9 @@ def _own_draft(user: User, submission: Submission) -> Grade | None:
 
 def _grade_context(request: HttpRequest, submission: Submission, **extra) -> dict:
     detail = selectors.submission_detail(submission, viewer=request.user)
+    # Independence: the grading page holds the user's own grade only, never the other
+    # grader's (even a final one) until the submission is graded.
+    detail.grades = [g for g in detail.grades if g.grade.grader_id == request.user.pk]
     mine = detail.grade_by(request.user)
     rows = _rows(detail, mine)
     return {
@@ -206,6 +218,11 @@ def grade_page(request: HttpRequest, pk: int) -> HttpResponse:
     if submission.status not in selectors.WAITING:
         return redirect("assessments:roleplay-submission", pk=submission.pk)
     error = ""
+    if Grade.objects.filter(
+        submission=submission, grader=request.user, status=Grade.Status.FINAL
+    ).exists():
+        # The user's grade is final (a second grader waiting for the other grade).
+        return redirect("assessments:roleplay-submission", pk=submission.pk)
     if _own_draft(request.user, submission) is None:
         try:
             roleplay.grade_start(submission=submission, grader=request.user)
@@ -285,7 +302,11 @@ def grade_finalise(request: HttpRequest, pk: int) -> HttpResponse:
             request, submission, finalise_error=_error_text(exc), feedback=feedback
         )
         return render(request, "assessments/roleplay/grade.html", context, status=400)
-    messages.success(request, _("The grade is final; the agent can read it now."))
+    submission.refresh_from_db(fields=["status"])
+    if submission.status == Submission.Status.GRADED:
+        messages.success(request, _("The grade is final; the agent can read it now."))
+    else:
+        messages.success(request, _("Your grade is final; waiting for the other grader."))
     return redirect("assessments:roleplay-queue")
 
 
@@ -304,3 +325,58 @@ def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "assessments/roleplay/grade.html", context, status=400)
     messages.success(request, _("Returned to the agent for a redo."))
     return redirect("assessments:roleplay-queue")
+
+
+# --- Calibration (HR and authors) -----------------------------------------------------
+
+
+def _calibrator_or_404(user: User) -> None:
+    if not can_author(user):
+        raise Http404
+
+
+def second_grader_candidates(submission: Submission) -> list[User]:
+    """Authors, HR and the agent's active mentors, minus the agent and the grades' owners:
+    one query."""
+    taken = Grade.objects.filter(submission=submission).values("grader")
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(groups__name__in=[Role.TRAINER, Role.HR, Role.ADMIN])
+            | Q(is_superuser=True)
+            | Q(
+                mentorships_as_mentor__mentee_id=submission.agent_id,
+                mentorships_as_mentor__ended_on__isnull=True,
+            )
+        )
+        .exclude(pk=submission.agent_id)
+        .exclude(pk__in=taken)
+        .distinct()
+        .order_by("username")
+    )
+
+
+@login_required
+@require_POST
+def second_grader_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask another grader for a second, independent grade (HR and authors only)."""
+    _calibrator_or_404(request.user)
+    submission = _visible_or_404(request.user, pk)
+    raw = request.POST.get("grader", "")
+    grader = get_object_or_404(User, pk=raw if raw.isdigit() else 0, is_active=True)
+    try:
+        roleplay.second_grader_request(
+            submission=submission, grader=grader, requested_by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("%(grader)s will grade it a second time.") % {"grader": grader})
+    return redirect("assessments:roleplay-submission", pk=submission.pk)
+
+
+@login_required
+def calibration_report(request: HttpRequest) -> HttpResponse:
+    _calibrator_or_404(request.user)
+    report = calibration.agreement_report()
+    return render(request, "assessments/roleplay/calibration.html", {"report": report})
