@@ -215,20 +215,16 @@ class CourseCreateInputSerializer(CourseUpdateInputSerializer):
     code = serializers.CharField(max_length=50)
 
 
-def _course_rules_set(course: Course, values: dict) -> None:
+def _author_save_kwargs(values: dict) -> dict:
+    """The input serializer's data as ``services.course_author_save`` takes it."""
+    kwargs = {k: v for k, v in values.items() if k not in ("targets", "level_prerequisites")}
     if "targets" in values:
-        services.course_targets_set(
-            course=course, targets=[(t["competency"], t["level"]) for t in values["targets"]]
-        )
+        kwargs["targets"] = [(t["competency"], t["level"]) for t in values["targets"]]
     if "level_prerequisites" in values:
-        services.course_level_prerequisites_set(
-            course=course,
-            rules=[(r["competency"], r["level"]) for r in values["level_prerequisites"]],
-        )
-
-
-def _course_fields(values: dict) -> dict:
-    return {k: v for k, v in values.items() if k not in ("targets", "level_prerequisites")}
+        kwargs["level_rules"] = [
+            (r["competency"], r["level"]) for r in values["level_prerequisites"]
+        ]
+    return kwargs
 
 
 class CourseListApi(ListAPIView):
@@ -254,12 +250,10 @@ class CourseListApi(ListAPIView):
         _author_or_403(request.user)
         data = CourseCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        # One transaction: a bad target leaves no half-made course behind.
-        with transaction.atomic():
-            course = services.course_create(
-                created_by=request.user, **_course_fields(data.validated_data)
-            )
-            _course_rules_set(course, data.validated_data)
+        # One service, one transaction: a bad target leaves no half-made course behind.
+        course = services.course_author_save(
+            created_by=request.user, **_author_save_kwargs(data.validated_data)
+        )
         return Response(_course_detail(request.user, course.pk), status=status.HTTP_201_CREATED)
 
 
@@ -274,9 +268,7 @@ class CourseDetailApi(APIView):
         _author_or_403(request.user)
         data = CourseUpdateInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        with transaction.atomic():
-            services.course_update(course=course, **_course_fields(data.validated_data))
-            _course_rules_set(course, data.validated_data)
+        services.course_author_save(course=course, **_author_save_kwargs(data.validated_data))
         return Response(_course_detail(request.user, course.pk))
 
 

@@ -929,22 +929,22 @@ def course_author_save(
     course: Course | None = None,
     code: str = "",
     created_by: User | None = None,
-    prerequisites: Iterable[Course] = (),
+    prerequisites: Iterable[Course] | None = None,
     targets: list[tuple[Any, int]] | None = None,
     level_rules: list[tuple[Any, int]] | None = None,
     **fields: Any,
 ) -> Course:
     """Create or edit a course with its prerequisites, targeted competencies and level
-    prerequisites, all or nothing (the authoring form saves them together).
+    prerequisites, all or nothing (the authoring form and the API save them together).
 
-    ``targets`` / ``level_rules`` left as None are not touched."""
+    ``prerequisites`` / ``targets`` / ``level_rules`` left as None are not touched."""
     if course is None:
         title_zh = fields.pop("title_zh", "")
         course = course_create(
             code=code,
             title_zh=title_zh,
             created_by=created_by,
-            prerequisites=prerequisites,
+            prerequisites=prerequisites or (),
             **fields,
         )
     else:

@@ -618,3 +618,24 @@ def test_the_lesson_preview_heading_is_translated(client, trainer):
         page = html(client.get(reverse("courses:manage-lesson-preview", args=[lesson.pk])))
 
     assert "<h2>英文版</h2>" in page
+
+
+def test_patching_a_course_through_the_api_keeps_prerequisites_it_does_not_mention(client, trainer):
+    from rest_framework.test import APIClient
+
+    from tests.courses.factories import CourseFactory
+
+    basics = CourseFactory(code="basics")
+    course = CourseFactory(code="advanced")
+    course.prerequisites.set([basics])
+    api = APIClient()
+    api.force_authenticate(trainer)
+
+    response = api.patch(
+        f"/api/courses/{course.pk}/", {"title_zh": "进阶课程（新）"}, format="json"
+    )
+
+    assert response.status_code == 200
+    course.refresh_from_db()
+    assert course.title_zh == "进阶课程（新）"
+    assert list(course.prerequisites.all()) == [basics]
