@@ -4,6 +4,8 @@ from . import api
 
 urlpatterns = [
     path("", include("assessments.roleplay_api_urls")),
+    path("", include("assessments.rubric_api_urls")),
+    path("", include("assessments.calibration_api_urls")),
     path("banks/", api.BankListApi.as_view(), name="api-banks"),
     path("banks/<int:pk>/questions/", api.BankQuestionsApi.as_view(), name="api-bank-questions"),
     path("banks/<int:pk>/import/", api.BankImportApi.as_view(), name="api-bank-import"),

@@ -9,7 +9,9 @@ import random
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +23,9 @@ from lms.models import Evidence, Mentorship, User
 from lms.preferences import speaking_to
 from lms.services import evidence_record, notification_send
 
+from .media_checks import validate_audio
 from .models import (
+    Channel,
     Criterion,
     CriterionLevel,
     CriterionScore,
@@ -264,6 +268,29 @@ def turn_reply(
 
 
 @transaction.atomic
+def turn_audio_attach(*, submission: Submission, order: int, audio: UploadedFile) -> SubmissionTurn:
+    """Keep the agent's spoken reply to one customer message of a phone role-play,
+    replacing an earlier upload; only while the conversation is open."""
+    submission = _open(submission)
+    if submission.scenario.channel != Channel.PHONE:
+        raise ValidationError(_("Only phone scenarios take spoken replies."), code="channel")
+    turn = submission.turns.filter(order=order).first()
+    if turn is None:
+        raise ValidationError(_("The customer has not said that yet."), code="turn")
+    try:
+        validate_audio(audio)
+    except ValidationError as exc:
+        raise ValidationError(exc.messages, code="audio") from exc
+    previous = turn.audio.name
+    turn.audio = audio
+    turn.save(update_fields=["audio"])
+    if previous:
+        storage = turn.audio.storage
+        transaction.on_commit(lambda: storage.delete(previous))
+    return turn
+
+
+@transaction.atomic
 def submission_submit(
     *, submission: Submission, case_text: str | None = None, now: datetime.datetime | None = None
 ) -> Submission:
@@ -365,9 +392,13 @@ def grade_score_set(
     return score
 
 
-def grade_total(grade: Grade) -> tuple[Decimal | None, bool]:
+def grade_total(
+    grade: Grade, overrides: dict[int, CriterionLevel] | None = None
+) -> tuple[Decimal | None, bool]:
     """Weighted score in % over the criteria graded so far (not-applicable ones leave the
-    total), and whether a critical criterion failed."""
+    total), and whether a critical criterion failed. ``overrides`` (criterion id → level)
+    are the levels arbitration decided, in place of the grader's."""
+    overrides = overrides or {}
     criteria = {
         c.pk: c
         for c in Criterion.objects.filter(
@@ -378,11 +409,12 @@ def grade_total(grade: Grade) -> tuple[Decimal | None, bool]:
     earned, weights, critical_failed = Decimal(0), 0, False
     for score in grade.scores.select_related("level"):
         criterion = criteria[score.criterion_id]
-        if score.level is None:
+        level = overrides.get(score.criterion_id, score.level)
+        if level is None:
             continue
         weights += criterion.weight
-        earned += Decimal(criterion.weight) * score.level.points / top[criterion]
-        critical_failed |= criterion.critical and score.level.fails
+        earned += Decimal(criterion.weight) * level.points / top[criterion]
+        critical_failed |= criterion.critical and level.fails
     if not weights:
         return None, critical_failed
     return (100 * earned / weights).quantize(
@@ -450,7 +482,8 @@ def _submission_graded(
     submission.score = score
     submission.passed = score >= submission.scenario.rubric.pass_mark and not critical
     submission.graded_at = now
-    submission.save(update_fields=["status", "score", "passed", "graded_at"])
+    submission.respond_by = now + datetime.timedelta(days=settings.ROLEPLAY_DISPUTE_DAYS)
+    submission.save(update_fields=["status", "score", "passed", "graded_at", "respond_by"])
     source = (
         Evidence.Source.CASE_REVIEW
         if submission.scenario.kind == Scenario.Kind.CASE_REVIEW
@@ -471,8 +504,12 @@ def _submission_graded(
             recorded_by=grade.grader,
             note=str(submission.scenario),
         )
-    if not submission.passed:
-        return
+    if submission.passed:
+        submission_passed_effects(submission)
+
+
+def submission_passed_effects(submission: Submission) -> None:
+    """A passed submission completes the course that requires it and tells listeners."""
     scenario = submission.scenario
     if scenario.course_id and scenario.required_for_course:
         enrolment = (

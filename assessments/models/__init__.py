@@ -1,3 +1,5 @@
+from .live import LiveBooking, LiveSlot
+from .plans import AssessmentPlan
 from .quizzes import (
     Answer,
     Attempt,
@@ -15,6 +17,7 @@ from .roleplay import (
     Criterion,
     CriterionLevel,
     CriterionScore,
+    Dispute,
     Grade,
     Rubric,
     RubricVersion,
@@ -26,14 +29,18 @@ from .roleplay import (
 
 __all__ = [
     "Answer",
+    "AssessmentPlan",
     "Attempt",
     "Channel",
     "Criterion",
     "CriterionLevel",
     "CriterionScore",
     "Difficulty",
+    "Dispute",
     "DrawRule",
     "Grade",
+    "LiveBooking",
+    "LiveSlot",
     "Option",
     "Question",
     "QuestionBank",

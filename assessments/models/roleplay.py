@@ -1,5 +1,7 @@
 """Scenario role-play and real-case review, graded by mentors with versioned rubrics."""
 
+import secrets
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,6 +11,23 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import BilingualTitle, Course
 from lms.models import Competency, Level
 from lms.models.bilingual import pick_language
+
+from ..media_checks import validate_audio, validate_recording
+
+
+def _random_name(folder: str, filename: str) -> str:
+    """An unguessable stored name: the file is served only after a permission check, and
+    its original name tells nothing to someone guessing paths."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"{folder}/{secrets.token_hex(16)}.{extension}"
+
+
+def turn_audio_path(instance, filename: str) -> str:
+    return _random_name("roleplay/audio", filename)
+
+
+def recording_path(instance, filename: str) -> str:
+    return _random_name("roleplay/recordings", filename)
 
 
 class Channel(models.TextChoices):
@@ -285,6 +304,16 @@ class Submission(models.Model):
     passed = models.BooleanField(_("passed"), null=True, blank=True)
     graded_at = models.DateTimeField(_("graded at"), null=True, blank=True)
     return_comment = models.TextField(_("why it was returned"), blank=True)
+    # A live role-play: the mentor played the customer outside the app, then graded.
+    live = models.BooleanField(_("live role-play"), default=False)
+    recording = models.FileField(
+        _("recording"),
+        upload_to=recording_path,
+        blank=True,
+        validators=[validate_recording],
+    )
+    respond_by = models.DateTimeField(_("acknowledge or dispute by"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -318,6 +347,9 @@ class SubmissionTurn(models.Model):
     reply = models.TextField(_("reply"), blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
     latency_seconds = models.PositiveIntegerField(_("reply time (seconds)"), null=True, blank=True)
+    audio = models.FileField(
+        _("spoken reply"), upload_to=turn_audio_path, blank=True, validators=[validate_audio]
+    )
 
     class Meta:
         ordering = ["submission", "order"]
@@ -405,3 +437,73 @@ class CriterionScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grade} · {self.criterion}"
+
+
+class Dispute(models.Model):
+    """An agent contests the level given on one criterion; another mentor or a trainer
+    decides. The grade itself is never edited: an upheld dispute carries the new level,
+    and the submission's score is worked out again with it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for a decision")
+        UPHELD = "upheld", _("Upheld")
+        REJECTED = "rejected", _("Rejected")
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), on_delete=models.CASCADE, related_name="disputes"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+"
+    )
+    original_level = models.ForeignKey(
+        CriterionLevel,
+        verbose_name=_("level given"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"))
+    raised_at = models.DateTimeField(_("raised at"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    arbiter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("arbiter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disputes_decided",
+    )
+    decision = models.TextField(_("decision"), blank=True)
+    new_level = models.ForeignKey(
+        CriterionLevel,
+        verbose_name=_("level decided"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["raised_at", "id"]
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "criterion"], name="dispute_once_per_criterion"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(arbiter__isnull=False, decided_at__isnull=False),
+                name="dispute_decided_has_arbiter",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="upheld") | Q(new_level__isnull=False),
+                name="dispute_upheld_has_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} · {self.criterion}"

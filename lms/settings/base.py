@@ -147,6 +147,12 @@ STATICFILES_DIRS = [
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
+# Role-play uploads: one spoken reply per turn, and a live session's recording.
+ROLEPLAY_AUDIO_MAX_BYTES = 10 * 1024 * 1024
+ROLEPLAY_RECORDING_MAX_BYTES = 200 * 1024 * 1024
+# A graded agent may acknowledge or dispute a criterion within this many days.
+ROLEPLAY_DISPUTE_DAYS = 7
+
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
