@@ -17,19 +17,26 @@ help:
 	@echo "make lint   ruff, import direction, migrations check"
 
 # --- system packages (Debian) -----------------------------------------------------------
-# gettext's msgfmt compiles the translations. Installed with apt-get when we are root;
-# otherwise we stop and say what to install.
+# gettext's msgfmt compiles the translations; WeasyPrint needs Pango, a CJK font and
+# libharfbuzz-subset (without it a Chinese certificate takes ~12 s instead of ~0.14 s);
+# the certificate tests read PDFs with poppler (pdftotext, pdftoppm) and QR codes with zbar.
+# Installed with apt-get when we are root; otherwise we stop and say what to install.
 .stamp-system: Makefile
 	@missing=""; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
+	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v zbarimg >/dev/null 2>&1 || missing="$$missing zbar-tools"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing Debian packages:$$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
 	    echo "Missing system packages:$$missing"; \
-	    echo "Install them first, e.g.: sudo apt-get install$$missing  (macOS: brew install gettext node)"; \
+	    echo "Install them first, e.g.: sudo apt-get install$$missing  (macOS: brew install gettext node pango harfbuzz poppler zbar, and a Noto Sans CJK font)"; \
 	    exit 1; \
 	  fi; \
 	fi

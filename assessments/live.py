@@ -6,6 +6,8 @@ cannot be done.
 """
 
 import datetime
+import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -53,9 +55,23 @@ def _hosts_for(agent: User) -> QuerySet[User]:
     )
 
 
-def _notify(user: User, key: str, subject_fn, url: str) -> None:
-    with speaking_to(user):
+def _user_zone(user: User) -> datetime.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(user.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.get_default_timezone()
+
+
+def _notify(user: User, key: str, subject_fn: Callable[[], str], url: str) -> None:
+    """The subject is written in the recipient's language and time zone, not the
+    actor's: the two may be in different places."""
+    with speaking_to(user), timezone.override(_user_zone(user)):
         notification_send(recipient=user, key=key, subject=subject_fn(), url=url)
+
+
+def _calendar_url(slot: LiveSlot, mentor: User) -> str:
+    day = timezone.localtime(slot.starts_at, _user_zone(mentor)).date()
+    return f"{reverse('assessments:live-calendar')}?start={day.isoformat()}"
 
 
 # --- Mentors' times ------------------------------------------------------------------
@@ -118,8 +134,15 @@ def live_slot_withdraw(
         raise ValidationError(_("This time has already begun."), code="started")
     slot.cancelled_at = now
     slot.save(update_fields=["cancelled_at"])
-    booking = slot.bookings.filter(status=LiveBooking.Status.BOOKED).first()
+    # Locked: an agent cancelling at the same moment is seen, not overwritten.
+    booking = (
+        slot.bookings.select_for_update()
+        .select_related("agent")
+        .filter(status=LiveBooking.Status.BOOKED)
+        .first()
+    )
     if booking is not None:
+        booking.slot = slot
         _cancel(booking, by, _("The mentor withdrew this time."), now)
     return slot
 
@@ -135,6 +158,10 @@ def live_book(
     slot = LiveSlot.objects.select_for_update().select_related("mentor").get(pk=slot.pk)
     if slot.cancelled_at is not None or slot.starts_at <= now:
         raise ValidationError(_("This time is no longer open."), code="closed")
+    # Under the slot's lock, so an agent who waited for it sees the booking just made.
+    taken = _("Someone else has just booked this time. Choose another.")
+    if slot.bookings.exclude(status=LiveBooking.Status.CANCELLED).exists():
+        raise ValidationError(taken, code="taken")
     if not _hosts_for(agent).filter(pk=slot.mentor_id).exists():
         raise ValidationError(
             _("Book a time with your own mentor or a trainer."), code="not_your_mentor"
@@ -157,9 +184,7 @@ def live_book(
                 slot=slot, agent=agent, scenario=scenario, booked_at=now
             )
     except IntegrityError as exc:
-        raise ValidationError(
-            _("Someone else has just booked this time. Choose another."), code="taken"
-        ) from exc
+        raise ValidationError(taken, code="taken") from exc
     _notify(
         slot.mentor,
         f"live-booked:{booking.pk}",
@@ -171,7 +196,7 @@ def live_book(
                 "start": timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M"),
             }
         ),
-        reverse("assessments:live-calendar"),
+        _calendar_url(slot, slot.mentor),
     )
     return booking
 
@@ -248,6 +273,13 @@ def live_session_record(
     booking = _held(booking, mentor, now)
     if not notes.strip():
         raise ValidationError(_("Write notes on how the role-play went."), code="notes")
+    # The grade must be reachable from the grading page: a mentor whose mentorship ended
+    # since the booking may no longer grade this agent.
+    if not _hosts_for(booking.agent).filter(pk=mentor.pk).exists():
+        raise ValidationError(
+            _("You no longer mentor this agent, so you cannot grade this role-play."),
+            code="not_your_mentee",
+        )
     if recording is not None:
         try:
             validate_recording(recording)
@@ -284,20 +316,37 @@ def live_booking_no_show(
     booking = _held(booking, mentor, now)
     booking.status = LiveBooking.Status.NO_SHOW
     booking.save(update_fields=["status"])
+    slot = booking.slot
+    _notify(
+        booking.agent,
+        f"live-no-show:{booking.pk}",
+        lambda: (
+            _("You missed the live role-play at %(start)s")
+            % {"start": timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M")}
+        ),
+        reverse("assessments:live"),
+    )
     return booking
 
 
 # --- Reads -----------------------------------------------------------------------------
 
 
-def open_slots_for(agent: User, now: datetime.datetime | None = None) -> QuerySet[LiveSlot]:
-    """Future, unbooked times the agent may book, soonest first."""
+def open_slots_for(
+    agent: User,
+    now: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+) -> QuerySet[LiveSlot]:
+    """Future, unbooked times the agent may book (starting before ``until``, if given),
+    soonest first."""
     now = now or timezone.now()
+    slots = LiveSlot.objects.filter(
+        mentor__in=_hosts_for(agent), cancelled_at__isnull=True, starts_at__gt=now
+    )
+    if until is not None:
+        slots = slots.filter(starts_at__lt=until)
     return (
-        LiveSlot.objects.filter(
-            mentor__in=_hosts_for(agent), cancelled_at__isnull=True, starts_at__gt=now
-        )
-        .exclude(
+        slots.exclude(
             bookings__status__in=[
                 LiveBooking.Status.BOOKED,
                 LiveBooking.Status.HELD,
@@ -306,6 +355,50 @@ def open_slots_for(agent: User, now: datetime.datetime | None = None) -> QuerySe
         )
         .select_related("mentor")
         .order_by("starts_at", "pk")
+    )
+
+
+def slot_bookable_get(agent: User, pk: int) -> LiveSlot:
+    """A time of one of the agent's hosts (open or not: the service says why it cannot be
+    booked); raises LiveSlot.DoesNotExist for anyone else's."""
+    return LiveSlot.objects.filter(mentor__in=_hosts_for(agent)).get(pk=pk)
+
+
+def slot_hosted_get(mentor: User, pk: int) -> LiveSlot:
+    """One of the mentor's own times; raises LiveSlot.DoesNotExist otherwise."""
+    return LiveSlot.objects.get(mentor=mentor, pk=pk)
+
+
+def booking_get_for(user: User, pk: int) -> LiveBooking:
+    """A booking the user is part of, as its agent or its mentor; raises
+    LiveBooking.DoesNotExist otherwise."""
+    return (
+        LiveBooking.objects.filter(Q(agent=user) | Q(slot__mentor=user))
+        .select_related("slot__mentor", "agent", "scenario")
+        .get(pk=pk)
+    )
+
+
+def booking_hosted_get(mentor: User, pk: int) -> LiveBooking:
+    """A booking on one of the mentor's own times; raises LiveBooking.DoesNotExist
+    otherwise."""
+    return (
+        LiveBooking.objects.filter(slot__mentor=mentor)
+        .select_related("slot", "agent", "scenario")
+        .get(pk=pk)
+    )
+
+
+def bookable_scenarios() -> QuerySet[Scenario]:
+    """Published role-plays with a published rubric: what a live session may practise."""
+    return (
+        Scenario.objects.filter(
+            status=Scenario.Status.PUBLISHED,
+            kind=Scenario.Kind.ROLEPLAY,
+            rubric__versions__is_published=True,
+        )
+        .distinct()
+        .order_by("code")
     )
 
 
@@ -334,9 +427,12 @@ def mentor_calendar(mentor: User, start: datetime.date, days: int = 14) -> list[
             "starts_at", "pk"
         )
     )
+    # Filtered like the times rather than by their ids: two queries even on an empty page.
     bookings = {
         b.slot_id: b
-        for b in LiveBooking.objects.filter(slot__in=[s.pk for s in slots])
+        for b in LiveBooking.objects.filter(
+            slot__mentor=mentor, slot__starts_at__gte=begin, slot__starts_at__lt=end
+        )
         .exclude(status=LiveBooking.Status.CANCELLED)
         .select_related("agent", "scenario", "submission")
     }

@@ -32,4 +32,5 @@ urlpatterns = [
     path("mentorships/<int:pk>/end/", api.MentorshipEndApi.as_view(), name="api-mentorship-end"),
     path("", include("courses.api_urls")),
     path("", include("assessments.api_urls")),
+    path("certification/", include("certification.api_urls")),
 ]

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", include("lms.web_urls")),
     path("", include("courses.urls")),
     path("", include("assessments.urls")),
+    path("", include("certification.urls")),
+    path("", include("certification.verify_urls")),
 ]

@@ -153,6 +153,13 @@ ROLEPLAY_RECORDING_MAX_BYTES = 200 * 1024 * 1024
 # A graded agent may acknowledge or dispute a criterion within this many days.
 ROLEPLAY_DISPUTE_DAYS = 7
 
+# Certificates: the address their QR codes and verification links point at, and the
+# organisation named on them.
+PUBLIC_BASE_URL = os.environ.get("DJANGO_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+CERTIFICATE_ISSUER_NAME = os.environ.get(
+    "DJANGO_CERTIFICATE_ISSUER", "云裳优品 客服学院 Agent Academy"
+)
+
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
@@ -186,6 +193,10 @@ CELERY_BEAT_SCHEDULE = {
     "grading-reminders": {
         "task": "assessments.tasks.grading_reminders_send",
         "schedule": 60 * 60,
+    },
+    "certificates-daily": {
+        "task": "certification.tasks.certificates_daily",
+        "schedule": 24 * 60 * 60,
     },
     "attempts-close-expired": {
         "task": "assessments.tasks.attempts_close_expired",
@@ -242,5 +253,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # Eager tasks would log every run at INFO; workers log through their own settings.
-    "loggers": {"celery": {"level": os.environ.get("CELERY_LOG_LEVEL", "WARNING")}},
+    "loggers": {
+        "celery": {"level": os.environ.get("CELERY_LOG_LEVEL", "WARNING")},
+        # WeasyPrint narrates every rendering step at INFO; a refused resource is a
+        # WARNING worth keeping.
+        "weasyprint": {"level": "WARNING"},
+    },
 }

@@ -1,0 +1,188 @@
+"""Who meets a program's requirements: one selector for HR's list and the agent's own
+checklist. One query per requirement (and a few fixed ones), whatever the number of
+people: each requirement is answered as a set of people, never person by person."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.models import Attempt, Submission
+from assessments.plans import composite_scores
+from courses.models import Enrolment
+from lms.models import CompetencyLevel, Level, User
+
+from .models import Certificate, PointsEntry, Program, Requirement
+
+
+@dataclass
+class Check:
+    label: str
+    met: bool
+    detail: str = ""  # what the person has: a score, a level, a date
+
+
+@dataclass
+class Eligibility:
+    person: User
+    checks: list[Check] = field(default_factory=list)
+    current: Certificate | None = None  # the latest certificate, if any
+
+    @property
+    def eligible(self) -> bool:
+        return all(c.met for c in self.checks)
+
+    @property
+    def missing(self) -> list[Check]:
+        return [c for c in self.checks if not c.met]
+
+    @property
+    def holds_valid(self) -> bool:
+        """A certificate that is being issued or is valid and not about to need renewal."""
+        if self.current is None:
+            return False
+        return self.current.state() in (Certificate.State.PENDING, Certificate.State.VALID)
+
+    @property
+    def can_issue(self) -> bool:
+        return self.eligible and not self.holds_valid
+
+
+def _requirement_sets(requirement: Requirement, ids: list[int]) -> dict[int, str]:
+    """For one requirement: person id → what they have, for those who meet it."""
+    minimum = requirement.minimum
+    if requirement.kind == Requirement.Kind.COURSE:
+        rows = (
+            Enrolment.objects.filter(
+                agent_id__in=ids,
+                course_id=requirement.course_id,
+                status=Enrolment.Status.COMPLETED,
+            )
+            .values("agent_id")
+            .annotate(done=Max("completed_at"))
+            .values_list("agent_id", "done")
+        )
+        return {pk: timezone.localdate(done).isoformat() if done else "" for pk, done in rows}
+    if requirement.kind == Requirement.Kind.QUIZ:
+        rows = (
+            Attempt.objects.filter(
+                agent_id__in=ids,
+                quiz_id=requirement.quiz_id,
+                status=Attempt.Status.SUBMITTED,
+                passed=True,
+            )
+            .values("agent_id")
+            .annotate(best=Max("percent"))
+            .values_list("agent_id", "best")
+        )
+        return {pk: f"{best}%" for pk, best in rows if minimum is None or (best or 0) >= minimum}
+    if requirement.kind == Requirement.Kind.ROLEPLAY:
+        rows = (
+            Submission.objects.filter(
+                agent_id__in=ids,
+                scenario_id=requirement.scenario_id,
+                status=Submission.Status.GRADED,
+                score__gte=minimum,
+            )
+            .values("agent_id")
+            .annotate(best=Max("score"))
+            .values_list("agent_id", "best")
+        )
+        return {pk: f"{best}%" for pk, best in rows}
+    if requirement.kind == Requirement.Kind.PLAN:
+        scores = composite_scores(requirement.plan, ids)
+        return {
+            pk: f"{s.score}%"
+            for pk, s in scores.items()
+            if s.score is not None and s.score >= Decimal(minimum)
+        }
+    rows = CompetencyLevel.objects.filter(
+        agent_id__in=ids, competency_id=requirement.competency_id, level__gte=minimum
+    ).values_list("agent_id", "level")
+    return {pk: str(Level(level).label) for pk, level in rows}
+
+
+def _label(requirement: Requirement) -> str:
+    kind = requirement.kind
+    if kind == Requirement.Kind.COURSE:
+        return _("Complete the course %(course)s") % {"course": requirement.course}
+    if kind == Requirement.Kind.QUIZ:
+        if requirement.minimum:
+            return _("Pass the quiz %(quiz)s with at least %(minimum)s%%") % {
+                "quiz": requirement.quiz,
+                "minimum": requirement.minimum,
+            }
+        return _("Pass the quiz %(quiz)s") % {"quiz": requirement.quiz}
+    if kind == Requirement.Kind.ROLEPLAY:
+        return _("Score at least %(minimum)s%% in the role-play %(scenario)s") % {
+            "minimum": requirement.minimum,
+            "scenario": requirement.scenario,
+        }
+    if kind == Requirement.Kind.PLAN:
+        return _("Score at least %(minimum)s%% in the assessment %(plan)s") % {
+            "minimum": requirement.minimum,
+            "plan": requirement.plan,
+        }
+    return _("Reach %(level)s in %(competency)s") % {
+        "level": Level(requirement.minimum).label,
+        "competency": requirement.competency,
+    }
+
+
+def points_balances(ids: Iterable[int]) -> dict[int, int]:
+    return dict(
+        PointsEntry.objects.filter(person_id__in=list(ids))
+        .values("person_id")
+        .annotate(total=Sum("amount"))
+        .values_list("person_id", "total")
+    )
+
+
+def latest_certificates(program: Program, ids: Iterable[int]) -> dict[int, Certificate]:
+    latest: dict[int, Certificate] = {}
+    for certificate in Certificate.objects.filter(
+        program=program, holder_id__in=list(ids)
+    ).order_by("holder_id", "-cycle"):
+        latest.setdefault(certificate.holder_id, certificate)
+    return latest
+
+
+def program_requirements(program: Program) -> list[Requirement]:
+    return list(
+        program.requirements.select_related(
+            "course", "quiz", "scenario", "plan", "competency"
+        ).order_by("kind", "pk")
+    )
+
+
+def eligibility(program: Program, people: Iterable[User]) -> list[Eligibility]:
+    """Each person with every requirement of the program met or missing, in order."""
+    people = list(people)
+    ids = [p.pk for p in people]
+    requirements = program_requirements(program)
+    met = [(_label(r), _requirement_sets(r, ids)) for r in requirements]
+    balances = points_balances(ids) if program.min_points else {}
+    current = latest_certificates(program, ids)
+    result = []
+    for person in people:
+        checks = [
+            Check(label, person.pk in found, found.get(person.pk, "")) for label, found in met
+        ]
+        if program.min_points:
+            balance = balances.get(person.pk, 0)
+            checks.append(
+                Check(
+                    _("Have at least %(points)s points") % {"points": program.min_points},
+                    balance >= program.min_points,
+                    str(balance),
+                )
+            )
+        result.append(Eligibility(person, checks, current.get(person.pk)))
+    return result
+
+
+def eligibility_of(program: Program, person: User) -> Eligibility:
+    return eligibility(program, [person])[0]

@@ -1,0 +1,43 @@
+from celery import shared_task
+from django.conf import settings
+from django.db import OperationalError
+
+from lms.models import User
+
+from . import issuing
+
+
+@shared_task(
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=settings.CELERY_TASK_MAX_RETRIES,
+)
+def certificate_render(certificate_id: int) -> str:
+    """Render and store a certificate's PDF; retried on any failure, and a retry after a
+    success changes nothing (one row, one file)."""
+    return issuing.certificate_render(certificate_id=certificate_id).status
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=settings.CELERY_TASK_MAX_RETRIES,
+)
+def automatic_issue(person_id: int) -> int:
+    """After an achievement: issue the automatic programs the person now meets."""
+    person = User.objects.filter(pk=person_id, is_active=True).first()
+    return len(issuing.automatic_issue(person=person)) if person else 0
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=settings.CELERY_TASK_MAX_RETRIES,
+)
+def certificates_daily() -> dict:
+    """Daily: expire what is past its date, then send the 60- and 14-day reminders (and
+    refresher enrolments). Safe to run twice."""
+    return {
+        "expired": issuing.certificates_expire(),
+        "reminded": issuing.expiry_reminders_send(),
+    }

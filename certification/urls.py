@@ -1,0 +1,7 @@
+from .certificate_urls import urlpatterns as certificate_urlpatterns
+from .manage_urls import urlpatterns as manage_urlpatterns
+from .points_urls import urlpatterns as points_urlpatterns
+
+app_name = "certification"
+
+urlpatterns = certificate_urlpatterns + manage_urlpatterns + points_urlpatterns
