@@ -26,7 +26,9 @@ def _own_graded(submission: Submission, agent: User, now: datetime.datetime) -> 
         .get(pk=submission.pk)
     )
     if submission.agent_id != agent.pk:
-        raise ValidationError(_("Only the agent who did the work may answer its grade."))
+        raise ValidationError(
+            _("Only the agent who did the work may answer its grade."), code="agent"
+        )
     if submission.status != Submission.Status.GRADED:
         raise ValidationError(_("This submission has not been graded."), code="status")
     if submission.acknowledged_at is not None:
@@ -106,20 +108,42 @@ def dispute_raise(
     return dispute
 
 
+def may_arbitrate(user: User) -> bool:
+    """Mentors, trainers, HR and admin decide disputes (of work they did not grade)."""
+    return user.is_authenticated and (
+        user.is_superuser or can_author(user) or user.has_role(Role.MENTOR)
+    )
+
+
 def can_arbitrate(user: User, submission: Submission) -> bool:
     """Another mentor or a trainer (HR and admin too): never the agent, never a grader."""
-    if not user.is_authenticated or submission.agent_id == user.pk:
-        return False
-    if not (user.is_superuser or can_author(user) or user.has_role(Role.MENTOR)):
+    if not may_arbitrate(user) or submission.agent_id == user.pk:
         return False
     return not Grade.objects.filter(submission=submission, grader=user).exists()
 
 
+def dispute_get_for(user: User, pk: int) -> Dispute:
+    """A dispute the user may decide (or read the decision of); raises
+    Dispute.DoesNotExist otherwise, as for a missing one."""
+    if not may_arbitrate(user):
+        raise Dispute.DoesNotExist
+    dispute = Dispute.objects.select_related(
+        "submission__agent",
+        "submission__scenario",
+        "submission__rubric_version__rubric",
+        "criterion__competency",
+        "original_level",
+        "new_level",
+        "arbiter",
+    ).get(pk=pk)
+    if not can_arbitrate(user, dispute.submission):
+        raise Dispute.DoesNotExist
+    return dispute
+
+
 def disputes_to_arbitrate(user: User) -> QuerySet[Dispute]:
     """Open disputes the user may decide, oldest first."""
-    if not user.is_authenticated or not (
-        user.is_superuser or can_author(user) or user.has_role(Role.MENTOR)
-    ):
+    if not may_arbitrate(user):
         return Dispute.objects.none()
     return (
         Dispute.objects.filter(status=Dispute.Status.OPEN)
@@ -148,7 +172,11 @@ def dispute_decide(
         .select_related("scenario__rubric", "agent")
         .get(pk=dispute.submission_id)
     )
-    dispute = Dispute.objects.select_for_update().select_related("criterion").get(pk=dispute.pk)
+    dispute = (
+        Dispute.objects.select_for_update(of=("self",))
+        .select_related("criterion", "original_level")
+        .get(pk=dispute.pk)
+    )
     if dispute.status != Dispute.Status.OPEN:
         raise ValidationError(_("This dispute has already been decided."), code="decided")
     if not can_arbitrate(arbiter, submission):
@@ -163,6 +191,14 @@ def dispute_decide(
         if new_level.pk == dispute.original_level_id:
             raise ValidationError(
                 _("That is the level already given; reject the dispute instead."), code="same"
+            )
+        # Upholding sides with the agent: the level goes up. A lower one would take back a
+        # pass whose effects (a completed course, a certificate) have already happened.
+        given = dispute.original_level
+        if given is not None and new_level.points < given.points:
+            raise ValidationError(
+                _("Upholding a dispute cannot lower the level; reject the dispute instead."),
+                code="lower",
             )
     dispute.status = Dispute.Status.UPHELD if uphold else Dispute.Status.REJECTED
     dispute.arbiter = arbiter

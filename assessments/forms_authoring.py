@@ -310,7 +310,10 @@ def branches_from_text(text: str) -> list[dict]:
         target = parts[-1].strip() if len(parts) == 2 else ""
         if len(parts) != 2 or not words or not target.isdigit():
             raise ValidationError(
-                _("Line %(line)s: write the words, then -> and the turn number, e.g. 退款,refund -> 3.")
+                _(
+                    "Line %(line)s: write the words, then -> and the turn number, "
+                    "e.g. 退款,refund -> 3."
+                )
                 % {"line": number},
                 code="branches",
             )

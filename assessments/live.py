@@ -284,7 +284,8 @@ def live_session_record(
         try:
             validate_recording(recording)
         except ValidationError as exc:
-            raise ValidationError(exc.messages, code="recording") from exc
+            # One message with a code: a list given to ValidationError drops the code.
+            raise ValidationError(" ".join(exc.messages), code="recording") from exc
     version = rubric_current(booking.scenario.rubric)
     if version is None:
         raise ValidationError(_("This scenario has no published rubric yet."), code="rubric")

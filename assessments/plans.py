@@ -113,7 +113,10 @@ def _compose(
 def _used_scenarios(plan: AssessmentPlan) -> list[int]:
     return [
         pk
-        for pk, weight in ((plan.roleplay_id, plan.roleplay_weight), (plan.case_review_id, plan.case_weight))
+        for pk, weight in (
+            (plan.roleplay_id, plan.roleplay_weight),
+            (plan.case_review_id, plan.case_weight),
+        )
         if pk is not None and weight
     ]
 
@@ -244,9 +247,9 @@ def plan_results_for(
     people = plan_people_for(viewer).select_related("team")
     if team_code:
         people = people.filter(team__code=team_code)
-    page = Paginator(
-        people.order_by("team__code", "display_name", "username"), page_size
-    ).get_page(page_number)
+    page = Paginator(people.order_by("team__code", "display_name", "username"), page_size).get_page(
+        page_number
+    )
     persons = list(page.object_list)
     scores = composite_scores(plan, [p.pk for p in persons])
     page.object_list = [PersonRow(p, scores[p.pk]) for p in persons]
@@ -347,7 +350,9 @@ def composites_for_person(person: User, plans: Iterable[AssessmentPlan]) -> list
         parts = []
         if plan.quiz_weight and plan.quiz_id:
             todo = "" if quiz is not None else ("finish" if plan.quiz_id in open_quiz else "start")
-            parts.append(PartResult(QUIZ, plan.quiz_weight, plan.quiz_id, str(plan.quiz), quiz, todo))
+            parts.append(
+                PartResult(QUIZ, plan.quiz_weight, plan.quiz_id, str(plan.quiz), quiz, todo)
+            )
         for part, weight, scenario, score in (
             (ROLEPLAY, plan.roleplay_weight, plan.roleplay, roleplay),
             (CASE_REVIEW, plan.case_weight, plan.case_review, case),

@@ -280,7 +280,7 @@ def turn_audio_attach(*, submission: Submission, order: int, audio: UploadedFile
     try:
         validate_audio(audio)
     except ValidationError as exc:
-        raise ValidationError(exc.messages, code="audio") from exc
+        raise ValidationError(" ".join(exc.messages), code="audio") from exc
     previous = turn.audio.name
     turn.audio = audio
     turn.save(update_fields=["audio"])

@@ -119,9 +119,9 @@ def _editable_locked(version_id: int) -> RubricVersion:
 
 def levels_check(levels: Iterable[Any]) -> list[roleplay.LevelSpec]:
     """Performance levels as ``(points, descriptor_zh, descriptor_en, demonstrates, fails)``:
-    at least two, points distinct and not negative, a Chinese descriptor each, a competency
-    level that exists (or none), and a best level worth something (scores are a share of
-    the best level's points)."""
+    at least two, points distinct and not negative (so the best level, whose points are
+    the criterion's full marks, is worth something), a Chinese descriptor each, and a
+    competency level that exists (or none). Returns them stripped."""
     specs: list[roleplay.LevelSpec] = []
     for number, level in enumerate(levels, start=1):
         try:
@@ -152,8 +152,6 @@ def levels_check(levels: Iterable[Any]) -> list[roleplay.LevelSpec]:
         raise _error("levels", _("A criterion needs at least two performance levels."), "levels")
     if len({spec[0] for spec in specs}) != len(specs):
         raise _error("levels", _("Two levels of a criterion have the same points."), "points")
-    if max(spec[0] for spec in specs) == 0:
-        raise _error("levels", _("The best level must be worth more than 0 points."), "points")
     return specs
 
 
@@ -209,7 +207,9 @@ def criterion_update(
 def criterion_remove(*, criterion: Criterion) -> None:
     """``roleplay.criterion_delete`` with the version locked against a publish under way."""
     _editable_locked(criterion.version_id)
-    roleplay.criterion_delete(criterion=Criterion.objects.select_related("version").get(pk=criterion.pk))
+    roleplay.criterion_delete(
+        criterion=Criterion.objects.select_related("version").get(pk=criterion.pk)
+    )
 
 
 @transaction.atomic
@@ -252,9 +252,7 @@ def quality_rules_clean(rules: Any) -> dict[str, Any]:
         )
     replace = rules.get("replace", False)
     if not isinstance(replace, bool):
-        raise _error(
-            "quality_rules", _("“replace” is true or false."), "quality_rules"
-        )
+        raise _error("quality_rules", _("“replace” is true or false."), "quality_rules")
     cleaned: dict[str, Any] = {}
     for key in RULE_KEYS:
         if key not in rules:
@@ -443,15 +441,11 @@ def _check_order(order: Any, taken: set[int]) -> None:
     if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= 32767:
         raise _error("order", _("The turn number is a whole number from 1."), "order")
     if order in taken:
-        raise _error(
-            "order", _("Turn %(order)s already exists.") % {"order": order}, "order_taken"
-        )
+        raise _error("order", _("Turn %(order)s already exists.") % {"order": order}, "order_taken")
 
 
 def _check_nobody_running(scenario: Scenario) -> None:
-    if Submission.objects.filter(
-        scenario=scenario, status=Submission.Status.IN_PROGRESS
-    ).exists():
+    if Submission.objects.filter(scenario=scenario, status=Submission.Status.IN_PROGRESS).exists():
         raise _error(
             "order",
             _(
@@ -598,7 +592,9 @@ def rubrics_annotated() -> QuerySet[Rubric]:
     """Rubrics with ``versions_count``, ``published_number`` (latest published),
     ``latest_number``, ``scenarios_count`` and ``submissions_count``: one query."""
     latest = Subquery(
-        RubricVersion.objects.filter(rubric=OuterRef("pk")).order_by("-number").values("number")[:1],
+        RubricVersion.objects.filter(rubric=OuterRef("pk"))
+        .order_by("-number")
+        .values("number")[:1],
         output_field=IntegerField(),
     )
     return Rubric.objects.annotate(

@@ -4,15 +4,16 @@ import datetime
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from lms.models import User
+from lms.models import Mentorship, Role, User
 
 from .models import (
     Criterion,
     CriterionLevel,
     CriterionScore,
+    Dispute,
     Grade,
     Scenario,
     Submission,
@@ -81,6 +82,9 @@ class QueueItem:
     waiting: datetime.timedelta
     overdue: bool
     grader: User | None
+    second: User | None = None  # the second grader, if one was asked
+    # Filled by ``second_grader_options`` for those who may ask for a second grade.
+    second_candidates: list[User] = field(default_factory=list)
 
     @property
     def waiting_hours(self) -> int:
@@ -98,23 +102,57 @@ class QueueItem:
 def grading_queue(user: User, *, now: datetime.datetime | None = None) -> list[QueueItem]:
     """Submissions waiting for a grade that the user may grade, oldest first: two queries."""
     now = now or timezone.now()
-    primary = Grade.objects.filter(role=Grade.Role.PRIMARY).select_related("grader")
+    grades = Grade.objects.select_related("grader")
     submissions = (
         gradeable_submissions_for(user)
         .filter(status__in=WAITING)
         .select_related("scenario", "agent")
-        .prefetch_related(Prefetch("grades", queryset=primary, to_attr="primary_grades"))
+        .prefetch_related(Prefetch("grades", queryset=grades, to_attr="queue_grades"))
         .order_by("submitted_at", "pk")
     )
-    return [
-        QueueItem(
-            submission=s,
-            waiting=max(now - (s.submitted_at or now), datetime.timedelta(0)),
-            overdue=s.grading_due_at is not None and s.grading_due_at <= now,
-            grader=s.primary_grades[0].grader if s.primary_grades else None,
+    items = []
+    for s in submissions:
+        by_role = {g.role: g.grader for g in s.queue_grades}
+        items.append(
+            QueueItem(
+                submission=s,
+                waiting=max(now - (s.submitted_at or now), datetime.timedelta(0)),
+                overdue=s.grading_due_at is not None and s.grading_due_at <= now,
+                grader=by_role.get(Grade.Role.PRIMARY),
+                second=by_role.get(Grade.Role.SECOND),
+            )
         )
-        for s in submissions
-    ]
+    return items
+
+
+def second_grader_options(items: list[QueueItem]) -> None:
+    """Who may be asked for a second grade of each queued submission, the rule of
+    ``views_roleplay.second_grader_candidates`` (authors, HR, admin and the agent's active
+    mentors; never the agent or someone already grading it): two queries for the whole
+    queue. A submission that has its second grader gets none."""
+    agents = {item.submission.agent_id for item in items if item.second is None}
+    if not agents:
+        return
+    everyone = list(
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name__in=[Role.TRAINER, Role.HR, Role.ADMIN]) | Q(is_superuser=True))
+        .distinct()
+    )
+    mentors: dict[int, list[User]] = {}
+    for mentorship in Mentorship.objects.filter(
+        mentee_id__in=agents, ended_on__isnull=True, mentor__is_active=True
+    ).select_related("mentor"):
+        mentors.setdefault(mentorship.mentee_id, []).append(mentorship.mentor)
+    for item in items:
+        if item.second is not None:
+            continue
+        agent_id = item.submission.agent_id
+        taken = {g.grader_id for g in getattr(item.submission, "queue_grades", [])}
+        people = {u.pk: u for u in everyone + mentors.get(agent_id, [])}
+        item.second_candidates = sorted(
+            (u for pk, u in people.items() if pk != agent_id and pk not in taken),
+            key=lambda u: u.username,
+        )
 
 
 # --- One submission: transcript, quality findings, rubric, grades ---------------------
@@ -236,3 +274,16 @@ def submission_detail(submission: Submission, *, viewer: User) -> SubmissionDeta
         if grade.status == Grade.Status.FINAL or grade.grader_id == viewer.pk:
             grades.append(GradeView(grade, {s.criterion_id: s for s in grade.scores.all()}))
     return SubmissionDetail(submission, transcript, quality, criteria, grades)
+
+
+# --- Disputes --------------------------------------------------------------------------
+
+
+def disputes_of(submission: Submission) -> list[Dispute]:
+    """The disputes of one submission with their levels and arbiters, oldest first: one
+    query."""
+    return list(
+        Dispute.objects.filter(submission=submission)
+        .select_related("criterion", "original_level", "new_level", "arbiter")
+        .order_by("raised_at", "pk")
+    )

@@ -11,6 +11,21 @@ urlpatterns = [
     path("roleplay/submissions/<int:pk>/", views.submission_page, name="roleplay-submission"),
     path("roleplay/submissions/<int:pk>/reply/", views.turn_reply, name="roleplay-reply"),
     path("roleplay/submissions/<int:pk>/submit/", views.submission_submit, name="roleplay-submit"),
+    path(
+        "roleplay/submissions/<int:pk>/turns/<int:order>/audio/",
+        views.turn_audio,
+        name="roleplay-turn-audio",
+    ),
+    path(
+        "roleplay/submissions/<int:pk>/turns/<int:order>/audio/upload/",
+        views.turn_audio_upload,
+        name="roleplay-turn-audio-upload",
+    ),
+    path(
+        "roleplay/submissions/<int:pk>/recording/",
+        views.submission_recording,
+        name="roleplay-recording",
+    ),
     path("roleplay/submissions/<int:pk>/grade/", views.grade_page, name="roleplay-grade"),
     path(
         "roleplay/submissions/<int:pk>/grade/criteria/<int:criterion_id>/",

@@ -120,7 +120,7 @@ def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     back = (
         reverse("assessments:live") + "#my-bookings"
         if booking.agent_id == request.user.pk
-        else _calendar_url(_start_from(request.POST.get("start")))
+        else _calendar_url(_start_from(request.POST.get("calendar_start")))
     )
     if not form.is_valid():
         messages.error(request, _form_error_text(form))
@@ -193,7 +193,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def slot_publish(request: HttpRequest) -> HttpResponse:
     _host_or_404(request.user)
-    start = _start_from(request.POST.get("start"))
+    start = _start_from(request.POST.get("calendar_start"))
     form = SlotForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -232,7 +232,7 @@ def slot_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, _("Withdrawn; an agent who had booked it has been told."))
-    return redirect(_calendar_url(_start_from(request.POST.get("start"))))
+    return redirect(_calendar_url(_start_from(request.POST.get("calendar_start"))))
 
 
 def _hosted_booking_or_404(user: User, pk: int) -> LiveBooking:
@@ -249,7 +249,7 @@ def booking_record(request: HttpRequest, pk: int) -> HttpResponse:
     """After the call: notes and an optional recording make the submission, then the
     mentor grades it on the usual grading page."""
     booking = _hosted_booking_or_404(request.user, pk)
-    start = _start_from(request.POST.get("start"))
+    start = _start_from(request.POST.get("calendar_start"))
     form = RecordForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -285,7 +285,5 @@ def booking_no_show(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(
-            request, _("Marked: %(agent)s did not come.") % {"agent": booking.agent}
-        )
-    return redirect(_calendar_url(_start_from(request.POST.get("start"))))
+        messages.success(request, _("Marked: %(agent)s did not come.") % {"agent": booking.agent})
+    return redirect(_calendar_url(_start_from(request.POST.get("calendar_start"))))

@@ -3,18 +3,22 @@ queue and grading page.
 
 Every submission is fetched through a permission-checked selector: the runner and its
 reply URL only for the agent (``can_run``), the grading URLs only where ``can_grade``;
-anyone else gets the same 404 as for a missing submission.
+anyone else gets the same 404 as for a missing submission. Spoken replies and recordings
+are served by views that check the same, never from a public media URL.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from courses.permissions import can_author
@@ -22,7 +26,8 @@ from lms.models import Role, User
 
 from . import calibration, roleplay
 from . import roleplay_selectors as selectors
-from .models import Criterion, CriterionLevel, Grade, Scenario, Submission
+from .disputes import can_arbitrate
+from .models import Criterion, CriterionLevel, Dispute, Grade, Scenario, Submission, SubmissionTurn
 from .roleplay_permissions import can_run
 
 
@@ -107,6 +112,19 @@ def submission_page(request: HttpRequest, pk: int) -> HttpResponse:
     # Calibration: a final primary grade shows only once the submission is graded, so a
     # second grader never reads it before finishing their own.
     final = detail.final_grade if submission.status == Submission.Status.GRADED else None
+    disputes = selectors.disputes_of(submission) if final else []
+    by_criterion = {d.criterion_id: d for d in disputes}
+    rows = [
+        {**row, "dispute": by_criterion.get(row["rc"].criterion.pk)} for row in _rows(detail, final)
+    ]
+    is_own = submission.agent_id == request.user.pk
+    open_dispute = any(d.status == Dispute.Status.OPEN for d in disputes)
+    window_open = (
+        final is not None
+        and submission.acknowledged_at is None
+        and submission.respond_by is not None
+        and timezone.now() <= submission.respond_by
+    )
     return render(
         request,
         "assessments/roleplay/submission.html",
@@ -114,9 +132,15 @@ def submission_page(request: HttpRequest, pk: int) -> HttpResponse:
             "submission": submission,
             "scenario": submission.scenario,
             "detail": detail,
-            "is_own": submission.agent_id == request.user.pk,
+            "is_own": is_own,
             "final": final,
-            "graded_rows": _rows(detail, final),
+            "graded_rows": rows,
+            "critical_failed": _critical_failed(rows),
+            "disputes": disputes,
+            "open_dispute": open_dispute,
+            "may_decide": open_dispute and can_arbitrate(request.user, submission),
+            "window_open": window_open,
+            "can_respond": window_open and is_own,
             "second_candidates": (
                 second_grader_candidates(submission)
                 if can_author(request.user) and submission.status in selectors.WAITING
@@ -124,6 +148,20 @@ def submission_page(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         },
     )
+
+
+def _critical_failed(rows: list[dict]) -> bool:
+    """Whether a critical criterion failed in the primary grade, with the levels that
+    arbitration decided in place of the grader's."""
+    for row in rows:
+        dispute, score = row["dispute"], row["score"]
+        if dispute is not None and dispute.status == Dispute.Status.UPHELD:
+            level = dispute.new_level
+        else:
+            level = score.level if score else None
+        if row["rc"].criterion.critical and level is not None and level.fails:
+            return True
+    return False
 
 
 @login_required
@@ -150,6 +188,90 @@ def turn_reply(request: HttpRequest, pk: int) -> HttpResponse:
     answered = next(t for t in reversed(turns) if t.replied_at is not None)
     context.update(answered=answered, oob=True)
     return render(request, "assessments/roleplay/runner.html#reply-response", context)
+
+
+@login_required
+@require_POST
+def turn_audio_upload(request: HttpRequest, pk: int, order: int) -> HttpResponse:
+    """Keep the spoken reply to one customer message of a phone role-play."""
+    submission = _own_open_or_404(request.user, pk)
+    audio = request.FILES.get("audio")
+    if audio is None:
+        messages.error(request, _("Choose an audio file to upload."))
+    else:
+        try:
+            roleplay.turn_audio_attach(submission=submission, order=order, audio=audio)
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Your spoken reply is saved."))
+    url = reverse("assessments:roleplay-submission", args=[submission.pk])
+    return redirect(f"{url}#audio-{order}")
+
+
+# --- Spoken replies and recordings, behind the submission's permission ----------------
+
+# The types media_checks accepts; the browser plays what it is told the file is.
+MEDIA_TYPES = {
+    "mp3": "audio/mpeg",
+    "m4a": "audio/mp4",
+    "aac": "audio/aac",
+    "wav": "audio/wav",
+    "ogg": "audio/ogg",
+    "oga": "audio/ogg",
+    "opus": "audio/ogg",
+    "webm": "audio/webm",
+    "mp4": "video/mp4",
+    "mov": "video/quicktime",
+}
+
+
+def _listenable_or_404(user: User, pk: int) -> Submission:
+    """A submission whose media the user may fetch: one they may see, or one whose
+    dispute they may decide (the decision page plays the same files)."""
+    try:
+        return selectors.submission_get_for(user, pk)
+    except Submission.DoesNotExist:
+        pass
+    submission = Submission.objects.filter(pk=pk, disputes__isnull=False).distinct().first()
+    if submission is None or not can_arbitrate(user, submission):
+        raise Http404
+    return submission
+
+
+def _media_response(stored: FieldFile, download_name: str, *, attachment: bool) -> FileResponse:
+    if not stored:
+        raise Http404
+    extension = stored.name.rsplit(".", 1)[-1].lower()
+    try:
+        handle = stored.storage.open(stored.name, "rb")
+    except OSError as exc:  # gone from storage: as if it were never uploaded
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=attachment,
+        filename=f"{download_name}.{extension}",
+        content_type=MEDIA_TYPES.get(extension, "application/octet-stream"),
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def turn_audio(request: HttpRequest, pk: int, order: int) -> HttpResponse:
+    """Play the agent's spoken reply to one customer message."""
+    submission = _listenable_or_404(request.user, pk)
+    turn = get_object_or_404(SubmissionTurn, submission=submission, order=order)
+    return _media_response(turn.audio, f"reply-{submission.pk}-{order}", attachment=False)
+
+
+@login_required
+@require_GET
+def submission_recording(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download the recording of a live role-play."""
+    submission = _listenable_or_404(request.user, pk)
+    return _media_response(submission.recording, f"recording-{submission.pk}", attachment=True)
 
 
 @login_required
@@ -183,7 +305,12 @@ def my_submissions(request: HttpRequest) -> HttpResponse:
 @login_required
 def grading_queue(request: HttpRequest) -> HttpResponse:
     items = selectors.grading_queue(request.user)
-    return render(request, "assessments/roleplay/queue.html", {"items": items})
+    calibrator = can_author(request.user)
+    if calibrator:
+        selectors.second_grader_options(items)
+    return render(
+        request, "assessments/roleplay/queue.html", {"items": items, "calibrator": calibrator}
+    )
 
 
 def _own_draft(user: User, submission: Submission) -> Grade | None:
@@ -372,6 +499,11 @@ def second_grader_request(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, _("%(grader)s will grade it a second time.") % {"grader": grader})
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
     return redirect("assessments:roleplay-submission", pk=submission.pk)
 
 

@@ -20,6 +20,9 @@ from django.utils import timezone
 
 from assessments import roleplay
 from assessments import roleplay_demo_content as content
+from assessments.dispute_demo import seed_dispute_demo
+from assessments.live_demo import seed_live_demo
+from assessments.plan_demo import seed_plan_demo
 from assessments.models import (
     Criterion,
     CriterionLevel,
@@ -109,6 +112,9 @@ class Command(BaseCommand):
         rubrics = self._seed_rubrics()
         scenarios = self._seed_scenarios(rubrics)
         self._seed_submissions(scenarios)
+        seed_live_demo(stdout=self.stdout)
+        seed_plan_demo(stdout=self.stdout)
+        seed_dispute_demo(stdout=self.stdout)
 
     # --- rubrics and scenarios -------------------------------------------------------
 
