@@ -22,7 +22,6 @@ from assessments import roleplay
 from assessments import roleplay_demo_content as content
 from assessments.dispute_demo import seed_dispute_demo
 from assessments.live_demo import seed_live_demo
-from assessments.plan_demo import seed_plan_demo
 from assessments.models import (
     Criterion,
     CriterionLevel,
@@ -35,6 +34,7 @@ from assessments.models import (
     Submission,
     SubmissionTurn,
 )
+from assessments.plan_demo import seed_plan_demo
 from lms.models import Competency, Evidence, User
 
 COUNTED = [
