@@ -1,11 +1,14 @@
 from django.core.checks import Warning, register
 
-from .pdf import harfbuzz_subset_available
-
 
 @register()
 def harfbuzz_subset(app_configs, **kwargs) -> list:
-    if harfbuzz_subset_available():
+    # Looked up on the module at each run (not imported by name) so that the check reads
+    # the current answer; importing here also keeps WeasyPrint out of start-up until a
+    # check runs.
+    from . import pdf
+
+    if pdf.harfbuzz_subset_available():
         return []
     return [
         Warning(

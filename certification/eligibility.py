@@ -51,8 +51,9 @@ class Eligibility:
         return self.eligible and not self.holds_valid
 
 
-def _requirement_sets(requirement: Requirement, ids: list[int]) -> dict[int, str]:
-    """For one requirement: person id → what they have, for those who meet it."""
+def _requirement_sets(requirement: Requirement, ids: list[int]) -> tuple[set[int], dict[int, str]]:
+    """For one requirement: who meets it, and what each person has so far (a date, a
+    score, a level) — shown beside a missing requirement too, as the distance left."""
     minimum = requirement.minimum
     if requirement.kind == Requirement.Kind.COURSE:
         rows = (
@@ -65,7 +66,8 @@ def _requirement_sets(requirement: Requirement, ids: list[int]) -> dict[int, str
             .annotate(done=Max("completed_at"))
             .values_list("agent_id", "done")
         )
-        return {pk: timezone.localdate(done).isoformat() if done else "" for pk, done in rows}
+        details = {pk: timezone.localdate(done).isoformat() if done else "" for pk, done in rows}
+        return set(details), details
     if requirement.kind == Requirement.Kind.QUIZ:
         rows = (
             Attempt.objects.filter(
@@ -78,34 +80,43 @@ def _requirement_sets(requirement: Requirement, ids: list[int]) -> dict[int, str
             .annotate(best=Max("percent"))
             .values_list("agent_id", "best")
         )
-        return {pk: f"{best}%" for pk, best in rows if minimum is None or (best or 0) >= minimum}
+        best = dict(rows)
+        met = {pk for pk, b in best.items() if minimum is None or (b or 0) >= minimum}
+        return met, {pk: f"{b}%" for pk, b in best.items()}
     if requirement.kind == Requirement.Kind.ROLEPLAY:
         rows = (
             Submission.objects.filter(
                 agent_id__in=ids,
                 scenario_id=requirement.scenario_id,
                 status=Submission.Status.GRADED,
-                score__gte=minimum,
+                score__isnull=False,
             )
             .values("agent_id")
             .annotate(best=Max("score"))
             .values_list("agent_id", "best")
         )
-        return {pk: f"{best}%" for pk, best in rows}
-    if requirement.kind == Requirement.Kind.PLAN:
-        scores = composite_scores(requirement.plan, ids)
-        return {
-            pk: f"{s.score}%"
-            for pk, s in scores.items()
-            if s.score is not None and s.score >= Decimal(minimum)
+        best = dict(rows)
+        return {pk for pk, b in best.items() if b >= minimum}, {
+            pk: f"{b}%" for pk, b in best.items()
         }
-    rows = CompetencyLevel.objects.filter(
-        agent_id__in=ids, competency_id=requirement.competency_id, level__gte=minimum
-    ).values_list("agent_id", "level")
-    return {pk: str(Level(level).label) for pk, level in rows}
+    if requirement.kind == Requirement.Kind.PLAN:
+        scores = {
+            pk: s.score for pk, s in composite_scores(requirement.plan, ids).items() if s.complete
+        }
+        return {pk for pk, score in scores.items() if score >= Decimal(minimum)}, {
+            pk: f"{score}%" for pk, score in scores.items()
+        }
+    levels = dict(
+        CompetencyLevel.objects.filter(
+            agent_id__in=ids, competency_id=requirement.competency_id
+        ).values_list("agent_id", "level")
+    )
+    return {pk for pk, level in levels.items() if level >= minimum}, {
+        pk: str(Level(level).label) for pk, level in levels.items()
+    }
 
 
-def _label(requirement: Requirement) -> str:
+def requirement_label(requirement: Requirement) -> str:
     kind = requirement.kind
     if kind == Requirement.Kind.COURSE:
         return _("Complete the course %(course)s") % {"course": requirement.course}
@@ -163,13 +174,14 @@ def eligibility(program: Program, people: Iterable[User]) -> list[Eligibility]:
     people = list(people)
     ids = [p.pk for p in people]
     requirements = program_requirements(program)
-    met = [(_label(r), _requirement_sets(r, ids)) for r in requirements]
+    answered = [(requirement_label(r), *_requirement_sets(r, ids)) for r in requirements]
     balances = points_balances(ids) if program.min_points else {}
     current = latest_certificates(program, ids)
     result = []
     for person in people:
         checks = [
-            Check(label, person.pk in found, found.get(person.pk, "")) for label, found in met
+            Check(label, person.pk in met, details.get(person.pk, ""))
+            for label, met, details in answered
         ]
         if program.min_points:
             balance = balances.get(person.pk, 0)

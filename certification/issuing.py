@@ -10,6 +10,7 @@ import calendar
 import contextlib
 import datetime
 import hashlib
+import logging
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -31,6 +32,7 @@ from .models import Certificate, PointsEntry, Program, Requirement, SerialCounte
 from .points import points_award
 
 REMINDER_DAYS = (60, 14)
+logger = logging.getLogger(__name__)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -105,10 +107,37 @@ def certificate_issue(
         # Someone issued the same cycle in between (only possible without the lock, e.g.
         # a holder row lock skipped by a future change): one certificate stands.
         return Certificate.objects.get(holder=holder, program=program, cycle=cycle), False
-    from .tasks import certificate_render  # tasks import services: no cycle at import
 
-    transaction.on_commit(lambda: certificate_render.delay(certificate.pk))
+    transaction.on_commit(lambda: _queue_render(certificate.pk))
     return certificate, True
+
+
+def _queue_render(certificate_id: int) -> None:
+    """Queue the rendering; if that fails (broker down, or a failure in eager mode) the
+    certificate stays PENDING, is logged, and the daily sweep queues it again — the
+    issuing itself has already committed and must not be reported as failed."""
+    from .tasks import certificate_render
+
+    try:
+        certificate_render.delay(certificate_id)
+    except Exception:
+        logger.exception(
+            "Rendering certificate %s failed; the daily sweep retries it.", certificate_id
+        )
+
+
+def certificates_render_pending(
+    *, older_than: datetime.timedelta = datetime.timedelta(minutes=10)
+) -> int:
+    """Queue again the certificates still PENDING after a while; returns how many."""
+    stale = list(
+        Certificate.objects.filter(
+            status=Certificate.Status.PENDING, requested_at__lte=timezone.now() - older_than
+        ).values_list("pk", flat=True)
+    )
+    for pk in stale:
+        _queue_render(pk)
+    return len(stale)
 
 
 def certificate_render(*, certificate_id: int) -> Certificate:
@@ -122,13 +151,28 @@ def certificate_render(*, certificate_id: int) -> Certificate:
     if certificate.status != Certificate.Status.PENDING:
         return certificate
     data = render_certificate_pdf(certificate)
-    # A fixed name per certificate: a retry overwrites its own earlier attempt, so there
-    # is never a second file.
+    digest = hashlib.sha256(data).hexdigest()
     name = f"certificates/{certificate.code}.pdf"
+    stored = _store_pdf(name, data, digest)
+    certificate = _mark_issued(certificate_id, stored, digest)
+    # One file per certificate: the one the row names stays; another attempt's (a retry
+    # overlapping a slow worker, or an earlier attempt with another design) goes.
+    for leftover in {name, stored} - {certificate.pdf.name}:
+        if default_storage.exists(leftover):
+            default_storage.delete(leftover)
+    return certificate
+
+
+def _store_pdf(name: str, data: bytes, digest: str) -> str:
+    """A fixed name per certificate, so that a retry finds its earlier attempt. Rendering
+    is deterministic: the same bytes already there (an attempt that stored its file but
+    failed to mark the row) are kept, not written twice. Different bytes are never
+    overwritten, since the row may already name them: ours go beside them."""
     if default_storage.exists(name):
-        default_storage.delete(name)
-    stored = default_storage.save(name, ContentFile(data))
-    return _mark_issued(certificate_id, stored, hashlib.sha256(data).hexdigest())
+        with default_storage.open(name, "rb") as existing:
+            if hashlib.sha256(existing.read()).hexdigest() == digest:
+                return name
+    return default_storage.save(name, ContentFile(data))
 
 
 @transaction.atomic
@@ -281,15 +325,20 @@ def expiry_reminders_send(*, today: datetime.date | None = None) -> int:
         expires_on__gt=today,
         expires_on__lte=horizon,
     ).select_related("program__refresher_course", "holder")
-    active_refreshers = set(
-        Enrolment.objects.filter(
-            agent_id__in=[c.holder_id for c in due],
-            course_id__in=[
-                c.program.refresher_course_id for c in due if c.program.refresher_course_id
-            ],
-            status__in=Enrolment.ACTIVE_STATUSES,
-        ).values_list("agent_id", "course_id")
-    )
+    holders = {c.holder_id for c in due}
+    refreshers = {c.program.refresher_course_id for c in due if c.program.refresher_course_id}
+    active_refreshers: set[tuple[int, int]] = set()
+    # When each holder was last enrolled in a refresher for recertification: one
+    # enrolment per certificate, even if they finish it between the 60- and 14-day runs.
+    recertified: dict[tuple[int, int], datetime.date] = {}
+    for agent_id, course_id, status, source, enrolled_at in Enrolment.objects.filter(
+        agent_id__in=holders, course_id__in=refreshers
+    ).values_list("agent_id", "course_id", "status", "source", "enrolled_at"):
+        if status in Enrolment.ACTIVE_STATUSES:
+            active_refreshers.add((agent_id, course_id))
+        if source == Enrolment.Source.RECERTIFICATION:
+            day = timezone.localdate(enrolled_at)
+            recertified[agent_id, course_id] = max(day, recertified.get((agent_id, course_id), day))
     sent = 0
     for certificate in due:
         days_left = (certificate.expires_on - today).days
@@ -304,10 +353,12 @@ def expiry_reminders_send(*, today: datetime.date | None = None) -> int:
             )
             sent += created
             course = certificate.program.refresher_course
+            pair = (certificate.holder_id, course.pk) if course is not None else None
             if (
                 course is not None
                 and course.status == course.Status.PUBLISHED
-                and (certificate.holder_id, course.pk) not in active_refreshers
+                and pair not in active_refreshers
+                and recertified.get(pair, datetime.date.min) < certificate.valid_from
             ):
                 with contextlib.suppress(ValidationError):  # e.g. already enrolled
                     enrolment_create(
@@ -317,7 +368,7 @@ def expiry_reminders_send(*, today: datetime.date | None = None) -> int:
                         assigned_by=None,
                         due_on=certificate.expires_on,
                     )
-                active_refreshers.add((certificate.holder_id, course.pk))
+                active_refreshers.add(pair)
     return sent
 
 

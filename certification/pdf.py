@@ -1,14 +1,17 @@
 """Certificate PDFs with WeasyPrint.
 
 HR edits the HTML and CSS of the templates, so rendering treats them as untrusted:
-- the template is rendered by a bare Django engine (no loaders, no tag libraries beyond
-  the built-ins) with plain strings only, so it cannot include files or reach models;
+- the template is rendered by a bare Django engine (no loaders, no tag libraries, and
+  of the built-ins neither ``{% include %}``/``{% extends %}`` nor ``{% debug %}``) with
+  plain strings only, so it cannot read files or reach models;
 - every resource it points at goes through ``StaticOnlyFetcher``, which serves our own
   static files and inline ``data:`` images, and nothing else: no ``file:``, no other host,
-  no private address.
+  no private address. WeasyPrint calls the fetcher for every image, stylesheet, font,
+  SVG reference and attachment, and renders the document without what it refuses.
 """
 
 import ctypes.util
+import html as html_lib
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -16,7 +19,8 @@ from urllib.parse import unquote, urlsplit
 import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.template import Context, Engine
+from django.core.exceptions import SuspiciousFileOperation
+from django.template import Context, Engine, Library, defaultfilters, defaulttags
 from django.urls import reverse
 from django.utils import translation
 from weasyprint import CSS, HTML
@@ -39,6 +43,14 @@ class StaticOnlyFetcher(URLFetcher):
     def fetch(self, url, headers=None):
         if url.startswith("data:"):
             return super().fetch(url, headers)
+        found = self._static_file(url)
+        content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            url, Path(found).read_bytes(), headers={"Content-Type": content_type}
+        )
+
+    @staticmethod
+    def _static_file(url: str) -> str:
         parts = urlsplit(url)
         static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
         if (
@@ -48,18 +60,29 @@ class StaticOnlyFetcher(URLFetcher):
         ):
             raise ResourceRefused(f"Certificates may only use the site's static files: {url}")
         relative = unquote(parts.path[len(static_prefix) :])
-        if ".." in Path(relative).parts:
+        # An absolute or climbing path would let the finders join it outside their roots.
+        if not relative or relative.startswith(("/", "\\")) or ".." in Path(relative).parts:
             raise ResourceRefused(f"Not a static file: {url}")
-        found = finders.find(relative)
+        try:
+            found = finders.find(relative)
+        except SuspiciousFileOperation as exc:
+            raise ResourceRefused(f"Not a static file: {url}") from exc
         if not found or not Path(found).is_file():
             raise ResourceRefused(f"No such static file: {url}")
-        content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
-        return URLFetcherResponse(
-            url, Path(found).read_bytes(), headers={"Content-Type": content_type}
-        )
+        return found
+
+
+def _template_builtins() -> list[Library]:
+    """The built-in tags and filters, less those that reach beyond the given strings:
+    ``{% debug %}`` prints the loaded modules, and the loader tags (include, extends)
+    would read templates."""
+    tags = Library()
+    tags.tags = {name: tag for name, tag in defaulttags.register.tags.items() if name != "debug"}
+    return [tags, defaultfilters.register]
 
 
 _ENGINE = Engine(dirs=[], app_dirs=False, loaders=[], libraries={}, autoescape=True)
+_ENGINE.template_builtins = _template_builtins()
 
 # The built-in design, used until HR saves templates of their own (HR's copies start
 # from these files).
@@ -119,11 +142,18 @@ def template_for(program: Program) -> tuple[str, str]:
     return template.html, template.css
 
 
+def render_template(html: str, context: dict[str, str]) -> str:
+    """The certificate's HTML with its values filled in; raises TemplateSyntaxError (and
+    TemplateDoesNotExist for a template name) on a template that cannot render."""
+    return _ENGINE.from_string(html).render(Context(context))
+
+
 def render_pdf(html: str, css: str, context: dict[str, str]) -> bytes:
-    body = _ENGINE.from_string(html).render(Context(context))
+    body = render_template(html, context)
+    title = html_lib.escape(context.get("serial", ""))
     document = (
-        '<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"></head>'
-        f"<body>{body}</body></html>"
+        '<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8">'
+        f"<title>{title}</title></head><body>{body}</body></html>"
     )
     fetcher = StaticOnlyFetcher()
     return HTML(string=document, base_url=ASSET_ORIGIN + "/", url_fetcher=fetcher).write_pdf(

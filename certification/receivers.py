@@ -14,9 +14,11 @@ from .points import points_award, rule_points
 
 
 def _after_achievement(person_id: int) -> None:
+    # The signals are sent once the achievement has committed, and the points above are
+    # committed by now too: the task may start at once.
     from .tasks import automatic_issue
 
-    transaction.on_commit(lambda: automatic_issue.delay(person_id))
+    automatic_issue.delay(person_id)
 
 
 def on_course_completed(sender, enrolment: Enrolment, **kwargs) -> None:
@@ -29,14 +31,14 @@ def on_course_completed(sender, enrolment: Enrolment, **kwargs) -> None:
             source_id=enrolment.course_id,
             note=str(enrolment.course),
         )
-        _after_achievement(enrolment.agent_id)
+    _after_achievement(enrolment.agent_id)
 
 
 def on_assessment_passed(
     sender, attempt: Attempt | None = None, submission: Submission | None = None, **kwargs
 ) -> None:
-    with transaction.atomic():
-        if attempt is not None:
+    if attempt is not None:
+        with transaction.atomic():
             points_award(
                 person=attempt.agent,
                 amount=rule_points(PointRule.Event.QUIZ),
@@ -45,9 +47,10 @@ def on_assessment_passed(
                 source_id=attempt.quiz_id,
                 note=str(attempt.quiz),
             )
-            _after_achievement(attempt.agent_id)
-        if submission is not None:
-            case = submission.scenario.kind == Scenario.Kind.CASE_REVIEW
+        _after_achievement(attempt.agent_id)
+    if submission is not None:
+        case = submission.scenario.kind == Scenario.Kind.CASE_REVIEW
+        with transaction.atomic():
             points_award(
                 person=submission.agent,
                 amount=rule_points(
@@ -58,4 +61,4 @@ def on_assessment_passed(
                 source_id=submission.scenario_id,
                 note=str(submission.scenario),
             )
-            _after_achievement(submission.agent_id)
+        _after_achievement(submission.agent_id)

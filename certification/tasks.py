@@ -5,10 +5,14 @@ from django.db import OperationalError
 from lms.models import User
 
 from . import issuing
+from .bulk import certificates_issue_bulk  # noqa: F401  (workers find tasks here)
+from .models import Certificate
 
 
 @shared_task(
     autoretry_for=(Exception,),
+    # A certificate that is not there will not appear by trying again.
+    dont_autoretry_for=(Certificate.DoesNotExist,),
     retry_backoff=True,
     max_retries=settings.CELERY_TASK_MAX_RETRIES,
 )
@@ -40,4 +44,5 @@ def certificates_daily() -> dict:
     return {
         "expired": issuing.certificates_expire(),
         "reminded": issuing.expiry_reminders_send(),
+        "rendering_again": issuing.certificates_render_pending(),
     }

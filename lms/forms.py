@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Role, User
 
@@ -24,5 +25,7 @@ class MentorshipForm(forms.Form):
         ),
     )
     started_on = forms.DateField(
-        label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date", "Start"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )

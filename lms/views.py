@@ -6,12 +6,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services, throttle
+from . import hooks, selectors, services, throttle
 from .forms import LanguageForm, MentorshipForm
 from .models import Level, Notification, Role, User
 from .permissions import (
@@ -62,6 +63,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": selectors.competency_profile_for(person),
         "gaps": selectors.competency_gap(agent=person),
         "is_self": person.pk == request.user.pk,
+        # Blocks that higher apps add (points, honours, level...), each loaded over htmx
+        # into an element named after its URL; no query here, whatever is registered.
+        "panels": [
+            {"id": name.rsplit(":", 1)[-1], "url": reverse(name, args=[person.pk])}
+            for name in hooks.person_panels()
+        ],
     }
     return render(request, "lms/person_detail.html", context)
 

@@ -40,7 +40,7 @@ class PointsEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="points",
     )
-    amount = models.IntegerField(_("points"))
+    amount = models.IntegerField(_("reward points"))
     reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
     source_type = models.CharField(_("source"), max_length=40, blank=True)
     source_id = models.PositiveBigIntegerField(_("source id"), null=True, blank=True)
@@ -95,7 +95,7 @@ class PointRule(models.Model):
         CASE_REVIEW = "case_review", _("A case review passed (first pass of each scenario)")
 
     event = models.CharField(_("achievement"), max_length=12, choices=Event.choices, unique=True)
-    points = models.PositiveIntegerField(_("points"))
+    points = models.PositiveIntegerField(_("reward points"))
     is_active = models.BooleanField(_("in force"), default=True)
 
     class Meta:
@@ -109,7 +109,7 @@ class PointRule(models.Model):
 
 class HonourType(BilingualName):
     code = models.SlugField(_("code"), max_length=50, unique=True)
-    points = models.PositiveIntegerField(_("points"), default=0)
+    points = models.PositiveIntegerField(_("reward points"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
 
     class Meta:

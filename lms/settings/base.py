@@ -92,6 +92,7 @@ TEMPLATES = [
                 "lms.context_processors.navigation",
                 "courses.context_processors.navigation",
                 "assessments.context_processors.navigation",
+                "certification.context_processors.navigation",
             ],
         },
     }

@@ -230,7 +230,7 @@ def test_plan_save_refuses_bad_plans_and_changes_nothing(parts):
         )
     with pytest.raises(ValidationError) as exc:
         make_plan(parts, code="other", quiz_weight=40, roleplay_weight=40, case_weight=40)
-    assert "The weights must add up to 100." in str(exc.value)
+    assert gettext("The weights must add up to 100.") in str(exc.value)
     with pytest.raises(ValidationError) as exc:
         make_plan(parts, code="other", roleplay=case)
     assert "roleplay" in exc.value.message_dict
