@@ -9,6 +9,7 @@ from .competencies import (
     PositionProfile,
     PositionRequirement,
 )
+from .kpi import ImportJob, ServiceKPI
 from .notifications import Notification
 from .people import Mentorship, Role, Team, User
 
@@ -19,12 +20,14 @@ __all__ = [
     "CompetencyLevel",
     "Dimension",
     "Evidence",
+    "ImportJob",
     "Level",
     "Mentorship",
     "Notification",
     "PositionProfile",
     "PositionRequirement",
     "Role",
+    "ServiceKPI",
     "Team",
     "User",
 ]
