@@ -26,6 +26,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from lms.tabular import cell_safe
+
 from . import programs as services
 from . import selectors
 from .bulk import certificates_issue_bulk
@@ -339,16 +341,9 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def csv_safe(value: object) -> str:
-    """A cell a spreadsheet will not run: text starting like a formula (=, +, -, @, or a
-    tab or carriage return that some programs skip) gets a leading single quote."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    """A cell a spreadsheet will not run (see ``lms.tabular.cell_safe``)."""
+    return cell_safe("" if value is None else str(value))
 
 
 class _Echo:
