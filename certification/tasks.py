@@ -46,3 +46,16 @@ def certificates_daily() -> dict:
         "reminded": issuing.expiry_reminders_send(),
         "rendering_again": issuing.certificates_render_pending(),
     }
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=settings.CELERY_TASK_MAX_RETRIES,
+)
+def monthly_report_due() -> str:
+    """Daily: from the 1st, last month's report is made if it is missing."""
+    from .reports.monthly import monthly_report_due as due
+
+    report = due()
+    return str(report) if report else ""

@@ -2,6 +2,7 @@ from .certificates import Certificate, SerialCounter
 from .ladder import CareerLevel, CareerStatus, Promotion
 from .points import Honour, HonourType, LedgerImmutable, PointRule, PointsEntry
 from .programs import CertificateTemplate, Program, ProgramKind, Requirement
+from .reports import MonthlyReport
 
 __all__ = [
     "CareerLevel",
@@ -11,6 +12,7 @@ __all__ = [
     "Honour",
     "HonourType",
     "LedgerImmutable",
+    "MonthlyReport",
     "PointRule",
     "PointsEntry",
     "Program",

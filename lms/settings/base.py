@@ -199,6 +199,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certification.tasks.certificates_daily",
         "schedule": 24 * 60 * 60,
     },
+    "monthly-report": {
+        "task": "certification.tasks.monthly_report_due",
+        "schedule": 6 * 60 * 60,
+    },
     "attempts-close-expired": {
         "task": "assessments.tasks.attempts_close_expired",
         "schedule": 5 * 60,

@@ -1,0 +1,1 @@
+"""Reports and analytics that read across every app (so they live in the top app)."""
