@@ -1,5 +1,8 @@
+import unicodedata
+
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -29,3 +32,27 @@ class MentorshipForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+
+class FirstPasswordResetForm(PasswordResetForm):
+    """Django's form, except that people without a usable password get the link too: the
+    people import creates accounts without one, and this is how they first sign in."""
+
+    def get_users(self, email: str):
+        email_field = User.get_email_field_name()
+        return (
+            user
+            for user in User._default_manager.filter(
+                **{f"{email_field}__iexact": email, "is_active": True}
+            )
+            if _email_matches(getattr(user, email_field), email)
+        )
+
+
+def _email_matches(stored: str, given: str) -> bool:
+    # As Django does: beyond the database's case-insensitive match, compare the
+    # normalised, case-folded forms, so that look-alike characters cannot collide.
+    def fold(text: str) -> str:
+        return unicodedata.normalize("NFKC", text).casefold()
+
+    return fold(stored) == fold(given)

@@ -40,10 +40,13 @@ from certification.models import (
 from certification.pdf import DEFAULT_CSS, DEFAULT_HTML
 from certification.points import honour_award, points_award, points_correct
 from courses.models import Course, Enrolment
+from lms.kpi_demo import seed_kpi_demo
 from lms.models import Competency, PositionProfile, Role, User
 
 COUNTED = [Program, Requirement, Certificate, PointsEntry, Honour, CareerLevel, Promotion]
 DAY = datetime.timedelta(days=1)
+# The soft-skill training whose effect the demo's service KPIs show.
+TRAINING_COURSES = ["complaint-deescalation-201", "empathy-listening-101"]
 CORRECTION_NOTE = "补录：线下带教课签到漏记 Missed sign-in for an on-site coaching session"
 
 
@@ -90,6 +93,7 @@ class Command(BaseCommand):
         self._rules_and_honour_types()
         self._templates()
         programs = self._programs()
+        seed_kpi_demo(improved=self._training_dates(), today=self.today, stdout=self.stdout)
         self._points_backfill()
         levels = self._ladder()
         for person in self.agents:
@@ -174,6 +178,31 @@ class Command(BaseCommand):
                 )
             programs[spec.code] = program
         return programs
+
+    # --- service KPIs --------------------------------------------------------------------
+
+    def _training_dates(self) -> dict[int, datetime.date]:
+        """The demo's soft-skill courses were all completed "now" by the course demo; spread
+        those completions over five to eight weeks ago (once: rows already in the past are
+        left alone), so that the KPIs have weeks before and after the training to compare.
+        Returns each trained agent's first completion date."""
+        recent = Enrolment.objects.filter(
+            course__code__in=TRAINING_COURSES,
+            status=Enrolment.Status.COMPLETED,
+            completed_at__gte=self.now - 2 * DAY,
+        ).order_by("pk")
+        for index, enrolment in enumerate(recent):
+            Enrolment.objects.filter(pk=enrolment.pk).update(
+                completed_at=self.now - (35 + (index * 5) % 22) * DAY
+            )
+        firsts = (
+            Enrolment.objects.filter(
+                course__code__in=TRAINING_COURSES, status=Enrolment.Status.COMPLETED
+            )
+            .values("agent_id")
+            .annotate(at=Min("completed_at"))
+        )
+        return {row["agent_id"]: timezone.localdate(row["at"]) for row in firsts}
 
     # --- points --------------------------------------------------------------------------
 
