@@ -49,12 +49,12 @@ class ImpactForm(forms.Form):
     since = forms.DateField(
         required=False,
         label=gettext_lazy("Drills: from"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     until = forms.DateField(
         required=False,
         label=gettext_lazy("Drills: to"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, viewer: User, **kwargs) -> None:

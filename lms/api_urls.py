@@ -33,4 +33,6 @@ urlpatterns = [
     path("", include("courses.api_urls")),
     path("", include("assessments.api_urls")),
     path("certification/", include("certification.api_urls")),
+    path("", include("lms.reports_api_urls")),
+    path("", include("certification.reports_api_urls")),
 ]

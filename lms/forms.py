@@ -30,7 +30,7 @@ class MentorshipForm(forms.Form):
     started_on = forms.DateField(
         label=pgettext_lazy("date", "Start"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
