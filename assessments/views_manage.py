@@ -12,11 +12,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms.exports import FORMATS, table_response
 from lms.models import User
 from lms.permissions import people_visible_to, teams_visible_to
 from lms.selectors import person_get_for
@@ -628,6 +631,16 @@ def _results_or_404(request: HttpRequest) -> None:
         raise Http404
 
 
+def _local_minute(moment) -> str:
+    # As on the page: the viewer's time zone, to the minute (a spreadsheet cannot hold
+    # an aware datetime).
+    return date_format(timezone.localtime(moment), "Y-m-d H:i") if moment else ""
+
+
+def _result_label(attempt) -> str:
+    return _("Passed") if attempt.passed else _("Not passed")
+
+
 @login_required
 def results(request: HttpRequest) -> HttpResponse:
     """Quizzes with the number of results the viewer may see, and a person chooser."""
@@ -656,6 +669,32 @@ def results_quiz(request: HttpRequest, pk: int) -> HttpResponse:
     page = selectors.results_for_quiz(
         user, quiz, team_code=team_code, page_number=request.GET.get("page", 1)
     )
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        headers = [
+            _("Person"),
+            _("Team"),
+            _("Attempt"),
+            pgettext("column", "Submitted"),
+            _("Score"),
+            _("Maximum score"),
+            _("Score (%)"),
+            _("Result"),
+        ]
+        rows = (
+            [
+                str(a.agent),
+                str(a.agent.team) if a.agent.team else "",
+                a.number,
+                _local_minute(a.submitted_at),
+                a.score,
+                a.max_score,
+                a.percent,
+                _result_label(a),
+            ]
+            for a in page.paginator.object_list
+        )
+        return table_response(fmt, headers, rows, f"results-{quiz.code}")
     # Trainers see every result but open one person's page only for people they look
     # after: link the names they may open.
     linkable = set(
@@ -695,5 +734,37 @@ def results_person(request: HttpRequest, pk: int) -> HttpResponse:
     except User.DoesNotExist as exc:
         raise Http404 from exc
     attempts = selectors.results_for_person(request.user, person)
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        headers = [
+            _("Quiz"),
+            _("Attempt"),
+            _("Started"),
+            pgettext("column", "Submitted"),
+            _("Score"),
+            _("Maximum score"),
+            _("Score (%)"),
+            _("Result"),
+        ]
+        rows = (
+            [
+                str(a.quiz),
+                a.number,
+                _local_minute(a.started_at),
+                *(
+                    [a.get_status_display(), "", "", "", ""]
+                    if a.is_open
+                    else [
+                        _local_minute(a.submitted_at),
+                        a.score,
+                        a.max_score,
+                        a.percent,
+                        _result_label(a),
+                    ]
+                ),
+            ]
+            for a in attempts
+        )
+        return table_response(fmt, headers, rows, f"results-person-{person.pk}")
     context = {"person": person, "attempts": attempts}
     return render(request, "assessments/results/person.html", context)

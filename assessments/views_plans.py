@@ -11,9 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.permissions import can_author
+from lms.exports import FORMATS, table_response
 
 from . import plans
 from .forms_manage import add_service_errors
@@ -98,19 +100,79 @@ def plan_results(request: HttpRequest, pk: int) -> HttpResponse:
     team_code = request.GET.get("team", "")
     if team_code not in {team.code for team in teams}:
         team_code = ""
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        return _results_export(request, fmt, plan, team_code)
     page = plans.plan_results_for(
         request.user, plan, team_code=team_code, page_number=request.GET.get("page", 1)
     )
+    query = request.GET.copy()
+    query.pop("page", None)
+    links = {}
+    for export_format in FORMATS:
+        query["format"] = export_format
+        links[export_format] = f"?{query.urlencode()}"
     context = {
         "plan": plan,
         "page": page,
         "teams": teams,
         "team_code": team_code,
         "is_author": can_author(request.user),
+        "export_links": links,
     }
     if request.htmx:
         return render(request, "assessments/plans/results.html#table", context)
     return render(request, "assessments/plans/results.html", context)
+
+
+# Every row in one page: the export is the whole filtered table, not the page on screen.
+EXPORT_PAGE_SIZE = 10**9
+
+
+def _results_export(
+    request: HttpRequest, fmt: str, plan: AssessmentPlan, team_code: str
+) -> HttpResponse:
+    """The results table for everyone the page would list (every page), the parts the
+    plan weighs, the composite and the outcome; the same queries as one page."""
+    rows = plans.plan_results_for(
+        request.user, plan, team_code=team_code, page_size=EXPORT_PAGE_SIZE
+    ).object_list
+    parts = [
+        # The page's msgid, whose "%" is doubled (python-format): formatted to one.
+        (plan.quiz_weight, _("Quiz (best %%)") % {}, "quiz"),
+        (plan.roleplay_weight, _("Role-play (best)"), "roleplay"),
+        (plan.case_weight, _("Case review (best)"), "case_review"),
+    ]
+    parts = [(label, field) for weight, label, field in parts if weight]
+    headers = [
+        _("Person"),
+        _("English name"),
+        _("Employee number"),
+        _("Team"),
+        *(label for label, _field in parts),
+        _("Composite"),
+        _("Result"),
+    ]
+
+    def outcome(composite: plans.CompositeScore) -> str:
+        if not composite.complete:
+            return _("Incomplete")
+        return _("Passed") if composite.passed else _("Not passed")
+
+    body = [
+        [
+            str(row.person),
+            row.person.english_name,
+            row.person.employee_no,
+            row.person.team.name if row.person.team_id else "",
+            *(getattr(row.composite, field) for _label, field in parts),
+            row.composite.score,
+            outcome(row.composite),
+        ]
+        for row in rows
+    ]
+    filename = f"plan-{plan.code}-{timezone.localdate():%Y%m%d}"
+    return table_response(fmt, headers, body, filename)
 
 
 @login_required

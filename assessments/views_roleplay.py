@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from courses.permissions import can_author
+from lms.exports import FORMATS, table_response
 from lms.models import Role, User
 
 from . import calibration, roleplay
@@ -511,4 +512,33 @@ def second_grader_request(request: HttpRequest, pk: int) -> HttpResponse:
 def calibration_report(request: HttpRequest) -> HttpResponse:
     _calibrator_or_404(request.user)
     report = calibration.agreement_report()
+    fmt = request.GET.get("format", "")
+    table = request.GET.get("table", "")
+    if fmt in FORMATS and table in {"rubric", "grader"}:
+        rows = report.by_rubric if table == "rubric" else report.by_grader
+        label = _("Rubric") if table == "rubric" else _("Grader")
+        headers = [
+            label,
+            _("Submissions"),
+            _("Double-graded criteria"),
+            _("Same level (%)"),
+            _("Kappa"),
+            _("Score difference"),
+        ]
+        return table_response(
+            fmt,
+            headers,
+            (
+                [
+                    row.label,
+                    row.submissions,
+                    row.criteria,
+                    row.exact_percent,
+                    None if row.kappa is None else round(row.kappa, 2),
+                    row.mean_score_difference,
+                ]
+                for row in rows
+            ),
+            f"grader-agreement-by-{table}",
+        )
     return render(request, "assessments/roleplay/calibration.html", {"report": report})

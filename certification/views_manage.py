@@ -26,6 +26,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from lms.exports import FORMATS, table_response
 from lms.tabular import cell_safe
 
 from . import programs as services
@@ -226,6 +227,9 @@ def program_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     program = _program_or_404(pk)
     teams = list(selectors.overseen_teams(request.user))
     team_code, show = _eligibility_filters(request, teams)
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        return _eligibility_export(request, fmt, program, team_code=team_code, show=show)
     page = selectors.eligibility_page(
         request.user,
         program,
@@ -233,6 +237,12 @@ def program_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
         show=show,
         page_number=request.GET.get("page", 1),
     )
+    query = request.GET.copy()
+    query.pop("page", None)
+    links = {}
+    for export_format in FORMATS:
+        query["format"] = export_format
+        links[export_format] = f"?{query.urlencode()}"
     context = {
         "program": program,
         "requirements": selectors.requirement_rows(program),
@@ -241,11 +251,58 @@ def program_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
         "team_code": team_code,
         "show": show,
         "can_issue": selectors.can_manage(request.user) and program.is_active,
+        "export_links": links,
     }
     template = "certification/manage/eligibility.html"
     if request.htmx:
         template += "#table"
     return render(request, template, context)
+
+
+# Every row in one page: the export is the whole filtered table, not the page on screen.
+EXPORT_PAGE_SIZE = 10**9
+
+
+def _eligibility_export(
+    request: HttpRequest, fmt: str, program: Program, *, team_code: str, show: str
+) -> HttpResponse:
+    """People × requirements (met or missing, with what the person has) and the latest
+    certificate, for everyone the page would list with these filters."""
+    requirements = selectors.requirement_rows(program)
+    rows = selectors.eligibility_page(
+        request.user, program, team_code=team_code, show=show, page_size=EXPORT_PAGE_SIZE
+    ).object_list
+    labels = [r.label for r in requirements]
+    if program.min_points:
+        labels.append(_("Have at least %(points)s points") % {"points": program.min_points})
+    headers = [_("Person"), _("English name"), _("Employee number"), _("Team")]
+    for label in labels:
+        headers += [label, f"{label} · {_('Detail')}"]
+    headers += [_("Eligible"), _("Certificate"), _("State"), _("Expires on")]
+    today = timezone.localdate()
+
+    def lines() -> Iterator[list]:
+        for row in rows:
+            person, current = row.person, row.current
+            cells: list = [
+                str(person),
+                person.english_name,
+                person.employee_no,
+                person.team.name if person.team_id else "",
+            ]
+            for check in row.checks:
+                cells += [_("Met") if check.met else _("Missing"), check.detail]
+            cells += [
+                _("Yes") if row.eligible else _("No"),
+                current.serial if current else "",
+                current.state_label(today) if current else "",
+                current.expires_on if current else None,
+            ]
+            yield cells
+
+    # Built inside the view (not streamed afterwards): the request's language applies.
+    body = list(lines())
+    return table_response(fmt, headers, body, f"eligibility-{program.code}-{today:%Y%m%d}")
 
 
 @login_required
@@ -359,33 +416,40 @@ def _register_csv_rows(certificates: QuerySet[Certificate], language: str) -> It
 
 def _register_csv_lines(certificates: QuerySet[Certificate]) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    today = timezone.localdate()
     # The BOM tells Excel the file is UTF-8, so Chinese names open correctly.
     yield "\ufeff"
-    yield writer.writerow(
-        [
-            _("Serial number"),
-            _("Holder"),
-            _("English name"),
-            _("Employee number"),
-            _("Team"),
-            _("Program"),
-            _("Kind"),
-            _("State"),
-            _("Valid from"),
-            _("Expires on"),
-            _("Issued at"),
-            _("Issued by"),
-            _("Verification link"),
-            _("Why revoked"),
-        ]
-    )
+    yield writer.writerow(_register_headers())
+    for row in _register_rows(certificates):
+        yield writer.writerow([csv_safe(cell) for cell in row])
+
+
+def _register_headers() -> list[str]:
+    return [
+        _("Serial number"),
+        _("Holder"),
+        _("English name"),
+        _("Employee number"),
+        _("Team"),
+        _("Program"),
+        _("Kind"),
+        _("State"),
+        _("Valid from"),
+        _("Expires on"),
+        _("Issued at"),
+        _("Issued by"),
+        _("Verification link"),
+        _("Why revoked"),
+    ]
+
+
+def _register_rows(certificates: QuerySet[Certificate]) -> Iterator[list]:
+    today = timezone.localdate()
     for c in certificates.iterator(chunk_size=500):
         holder = c.holder
         issued_at = (
             timezone.localtime(c.issued_at).strftime("%Y-%m-%d %H:%M") if c.issued_at else ""
         )
-        row = [
+        yield [
             c.serial,
             str(holder),
             holder.english_name,
@@ -401,16 +465,25 @@ def _register_csv_lines(certificates: QuerySet[Certificate]) -> Iterator[str]:
             verify_url(c.code),
             c.revoke_reason,
         ]
-        yield writer.writerow([csv_safe(cell) for cell in row])
 
 
 @login_required
 @require_GET
 def register_export(request: HttpRequest) -> HttpResponse:
-    """The register as filtered on the page, every page of it, as CSV (one query)."""
+    """The register as filtered on the page, every page of it, as CSV (streamed) or
+    ``?format=xlsx`` (one query either way)."""
     _overseer_or_404(request)
     filters = RegisterFilterForm(request.GET).filters()
     certificates = selectors.certificates_register(request.user, filters)
+    if request.GET.get("format") == "xlsx":
+        response = table_response(
+            "xlsx",
+            _register_headers(),
+            _register_rows(certificates),
+            f"certificates-{timezone.localdate():%Y-%m-%d}",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
     response = StreamingHttpResponse(
         _register_csv_rows(certificates, translation.get_language()),
         content_type="text/csv; charset=utf-8",

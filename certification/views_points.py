@@ -11,9 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms.exports import FORMATS, table_response
 from lms.models import Team, User
 from lms.permissions import people_visible_to
 
@@ -66,6 +68,7 @@ def _statement(
         "balance": points.balance(person),
         "form": form,
         "is_self": person.pk == request.user.pk,
+        "export_links": _export_links(request),
     }
     template = "certification/points/statement.html"
     if request.htmx and request.method == "GET":
@@ -73,9 +76,53 @@ def _statement(
     return render(request, template, context, status=status)
 
 
+def _export_links(request: HttpRequest) -> dict[str, str]:
+    query = request.GET.copy()
+    query.pop("page", None)
+    links = {}
+    for fmt in FORMATS:
+        query["format"] = fmt
+        links[fmt] = f"?{query.urlencode()}"
+    return links
+
+
+def _statement_export(fmt: str, person: User) -> HttpResponse:
+    """Every entry of the statement (not one page), newest first as on the page, with the
+    running balance: two queries whatever the number of entries."""
+    entries = points.statement_page(person, 1, per_page=10**9).object_list
+    headers = [
+        _("Person"),
+        _("Date"),
+        _("Reason"),
+        _("Source"),
+        _("Note"),
+        _("Entered by"),
+        _("Amount"),
+        _("Balance"),
+    ]
+    rows = [
+        [
+            str(person),
+            timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M"),
+            entry.get_reason_display(),
+            points.source_label(entry.source_type) if entry.source_type else "",
+            entry.note,
+            str(entry.created_by) if entry.created_by_id else _("automatic"),
+            entry.amount,
+            entry.running,
+        ]
+        for entry in entries
+    ]
+    filename = f"points-{person.pk}-{timezone.localdate():%Y%m%d}"
+    return table_response(fmt, headers, rows, filename)
+
+
 @login_required
 def points_statement(request: HttpRequest, person_id: int) -> HttpResponse:
     person = person_or_404(request.user, person_id)
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        return _statement_export(fmt, person)
     return _statement(request, person, CorrectionForm() if request.user.is_hr else None)
 
 
@@ -140,25 +187,49 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
     teams = list(Team.objects.order_by("code"))
     team, unknown = _team_choice(request, teams)
     team_id = team.pk if team else None
+    boards = [
+        (
+            _("This week"),
+            points.leaderboard(period="week", viewer=request.user, team_id=team_id),
+        ),
+        (
+            _("This month"),
+            points.leaderboard(period="month", viewer=request.user, team_id=team_id),
+        ),
+    ]
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        return _leaderboard_export(fmt, boards)
     context = {
         "teams": teams,
         "team": team,
         "unknown_team": unknown,
-        "boards": [
-            (
-                _("This week"),
-                points.leaderboard(period="week", viewer=request.user, team_id=team_id),
-            ),
-            (
-                _("This month"),
-                points.leaderboard(period="month", viewer=request.user, team_id=team_id),
-            ),
-        ],
+        "boards": boards,
+        "export_links": _export_links(request),
     }
     template = "certification/points/leaderboard.html"
     if request.htmx:
         template += "#boards"
     return render(request, template, context)
+
+
+def _leaderboard_export(fmt: str, boards: list) -> HttpResponse:
+    """Both boards as the page shows them (the top of each period, for the team chosen):
+    the export lists nobody the page does not."""
+    headers = [_("Period"), _("Since"), _("Rank"), _("Person"), _("Team"), _("Points earned")]
+    rows = [
+        [
+            title,
+            timezone.localtime(board.start).date(),
+            standing.rank,
+            str(standing.person),
+            standing.person.team.name if standing.person.team_id else "",
+            standing.points,
+        ]
+        for title, board in boards
+        for standing in board.top
+    ]
+    return table_response(fmt, headers, rows, f"leaderboard-{timezone.localdate():%Y%m%d}")
 
 
 # --- Rules (HR) --------------------------------------------------------------------------

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from courses.models import Course, LearningPath
-from lms.models import User
+from lms.exports import FORMATS, table_response
+from lms.models import Team, User
 
 from .models import Program
 from .reports import impact as sel
@@ -235,6 +237,144 @@ def before_after_chart(result: sel.Impact) -> dict | None:
     }
 
 
+# --- Exports: the two tables of the page, as CSV or XLSX ----------------------------------
+
+EXPORT_TABLES = ("result", "drills")
+
+
+def _export_links(
+    form: ImpactForm,
+    *,
+    kpi: sel.Kpi,
+    weeks: int,
+    team: Team | None,
+    since: datetime.date,
+    until: datetime.date,
+) -> dict[str, dict[str, str]]:
+    """For each table, its CSV and XLSX address with the choices in effect spelled out
+    (a first visit has none in its address, and a partial query would not validate)."""
+    base = reverse("certification:impact")
+    query = QueryDict(mutable=True)
+    subject = form.cleaned_data.get("subject", "") if form.is_bound else ""
+    query.update(
+        {
+            "subject": subject or "",
+            "kpi": kpi.code,
+            "weeks": str(weeks),
+            "team": team.code if team else "",
+            "since": since.isoformat(),
+            "until": until.isoformat(),
+        }
+    )
+    links: dict[str, dict[str, str]] = {}
+    for table in EXPORT_TABLES:
+        links[table] = {}
+        for fmt in FORMATS:
+            query["table"], query["format"] = table, fmt
+            links[table][fmt] = f"{base}?{query.urlencode()}"
+    return links
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _team_name(team: Team | None) -> str:
+    return str(team) if team is not None else _("All teams")
+
+
+# The interval columns hold the 95 % confidence interval (the change's, or the mean's).
+
+
+def _result_export(
+    fmt: str, result: sel.Impact, subject, team: Team | None, verdicts: dict
+) -> HttpResponse:
+    kpi = result.kpi
+    headers = [
+        _("Course, path or certificate"),
+        _("Service KPI"),
+        _("Team"),
+        _("Group"),
+        _("People"),
+        _("People in the comparison group"),
+        _("Mean before"),
+        _("Mean after"),
+        _("Change (after − before)"),
+        _("Interval from"),
+        _("Interval to"),
+        _("Conclusion"),
+    ]
+    common = [str(subject), _kpi_label(kpi), _team_name(team)]
+    rows = []
+    groups = [(_("Completed"), result.completers, verdicts["paired"])]
+    if result.comparison is not None:
+        groups.append((_("Did not complete"), result.comparison, ""))
+    for name, group, verdict in groups:
+        paired = group.paired
+        rows.append(
+            [
+                *common,
+                name,
+                paired.n,
+                None,
+                _rounded(paired.mean_before),
+                _rounded(paired.mean_after),
+                _rounded(paired.mean_difference),
+                _rounded(paired.difference.low),
+                _rounded(paired.difference.high),
+                verdict,
+            ]
+        )
+    if result.did is not None:
+        did = result.did
+        rows.append(
+            [
+                *common,
+                _("Difference in differences"),
+                did.n_a,
+                did.n_b,
+                None,
+                None,
+                _rounded(did.difference),
+                _rounded(did.low),
+                _rounded(did.high),
+                verdicts.get("did", ""),
+            ]
+        )
+    filename = f"impact-{kpi.code}-{timezone.localdate():%Y%m%d}"
+    return table_response(fmt, headers, rows, filename)
+
+
+def _drills_export(fmt: str, drills, kpi: sel.Kpi, team: Team | None) -> HttpResponse:
+    headers = [
+        _("Service KPI"),
+        _("Team"),
+        _("From"),
+        _("To"),
+        _("Graded drills"),
+        _("People"),
+        _("Mean"),
+        _("Interval from"),
+        _("Interval to"),
+    ]
+    rows = [
+        [
+            _kpi_label(kpi),
+            _team_name(team),
+            drills.since,
+            drills.until,
+            str(bucket.label),
+            bucket.interval.n,
+            _rounded(bucket.interval.mean),
+            _rounded(bucket.interval.low),
+            _rounded(bucket.interval.high),
+        ]
+        for bucket in drills.buckets
+    ]
+    filename = f"impact-drills-{kpi.code}-{drills.since:%Y%m%d}-{drills.until:%Y%m%d}"
+    return table_response(fmt, headers, rows, filename)
+
+
 @login_required
 def impact(request: HttpRequest) -> HttpResponse:
     if not sel.can_view_impact(request.user):
@@ -264,6 +404,16 @@ def impact(request: HttpRequest) -> HttpResponse:
     }
     if form.is_bound and not form.is_valid():
         return _render(request, context)
+    fmt, table = request.GET.get("format", ""), request.GET.get("table", "")
+    exporting = fmt in FORMATS and table in EXPORT_TABLES
+    if exporting and table == "drills":
+        drills = sel.kpi_by_drills(kpi, since, until, viewer=request.user, team=team)
+        return _drills_export(fmt, drills, kpi, team)
+    if exporting and subject is None:
+        raise Http404  # no subject chosen: there is no result table to download
+    context["export_links"] = _export_links(
+        form, kpi=kpi, weeks=weeks, team=team, since=since, until=until
+    )
     if subject is not None:
         result = sel.impact_for(subject, kpi, weeks=weeks, team=team, viewer=request.user)
         paired = result.completers.paired
@@ -286,6 +436,9 @@ def impact(request: HttpRequest) -> HttpResponse:
                 result.did.low,
                 result.did.high,
             )
+        if exporting:
+            verdicts = {"paired": context["verdict"], "did": context.get("did_verdict", "")}
+            return _result_export(fmt, result, subject, team, verdicts)
         context["chart"] = before_after_chart(result)
     drills = sel.kpi_by_drills(kpi, since, until, viewer=request.user, team=team)
     versus = drills.most_vs_none

@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms.exports import FORMATS, table_response
 from lms.selectors import active_competencies
 
 from . import selectors, services, validators
@@ -65,6 +66,43 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 # --- Progress table ------------------------------------------------------------------
 
 
+def _is_late(enrolment: Enrolment, today) -> bool:
+    # Late before the nightly task has marked it overdue still counts as late.
+    return enrolment.status == Enrolment.Status.OVERDUE or (
+        enrolment.is_active and enrolment.due_on is not None and enrolment.due_on < today
+    )
+
+
+def _progress_headers() -> list[str]:
+    return [
+        _("Person"),
+        _("Team"),
+        _("Course"),
+        _("Status"),
+        _("Overdue"),
+        _("Progress"),
+        _("Due date"),
+        _("Assigned by"),
+        _("Source"),
+    ]
+
+
+def _progress_rows(enrolments, today):
+    yes, no = _("Yes"), _("No")
+    for e in enrolments:
+        yield [
+            str(e.agent),
+            str(e.agent.team) if e.agent.team else "",
+            str(e.course),
+            e.get_status_display(),
+            yes if _is_late(e, today) else no,
+            e.progress,
+            e.due_on,
+            str(e.assigned_by) if e.assigned_by else "",
+            e.get_source_display(),
+        ]
+
+
 @login_required
 def progress(request: HttpRequest) -> HttpResponse:
     """Enrolments of the people the user looks after, overdue first."""
@@ -77,13 +115,16 @@ def progress(request: HttpRequest) -> HttpResponse:
         courses=selectors.progress_courses(),
     )
     page = selectors.progress_for(user, page_number=request.GET.get("page", 1), **form.filters())
-    rows = list(page.object_list)
     today = timezone.localdate()
-    for enrolment in rows:
-        # Late before the nightly task has marked it overdue still shows in red.
-        enrolment.is_late = enrolment.status == Enrolment.Status.OVERDUE or (
-            enrolment.is_active and enrolment.due_on is not None and enrolment.due_on < today
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        # The paginator's queryset is the whole filtered table, not just this page.
+        return table_response(
+            fmt, _progress_headers(), _progress_rows(page.paginator.object_list, today), "progress"
         )
+    rows = list(page.object_list)
+    for enrolment in rows:
+        enrolment.is_late = _is_late(enrolment, today)
     context = {
         "form": form,
         "page": page,

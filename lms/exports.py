@@ -27,6 +27,8 @@ class _Echo:
 def _text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)  # a number, negative or not, is data, never a formula
     return str(cell_safe(str(value)))
 
 

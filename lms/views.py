@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from . import hooks, selectors, services, throttle
+from .exports import FORMATS, table_response
 from .forms import LanguageForm, MentorshipForm
-from .models import Level, Notification, Role, User
+from .models import CompetencyLevel, Level, Notification, Role, User
 from .permissions import (
     can_manage_mentorships,
     can_view_heatmap,
@@ -81,9 +83,38 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     data = selectors.heatmap_for(
         request.user, team_code=team_code, page_number=request.GET.get("page", 1)
     )
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        return _heatmap_export(fmt, data)
     context = {"heatmap": data, "team_code": team_code or "", "levels": Level.choices}
     template = "lms/heatmap.html#grid" if request.htmx else "lms/heatmap.html"
     return render(request, template, context)
+
+
+def _heatmap_export(fmt: str, data: selectors.Heatmap) -> HttpResponse:
+    """The whole filtered table, not the page: every person the page could list (the
+    paginator's queryset, already limited to the viewer's people) with level names."""
+    everyone = data.page.paginator.object_list
+    people = list(everyone)
+    # A subquery rather than a list of ids: a whole organisation would overflow the
+    # database's limit on query parameters.
+    levels = {
+        (agent_id, competency_id): level
+        for agent_id, competency_id, level in CompetencyLevel.objects.filter(
+            agent_id__in=everyone.values("pk")
+        ).values_list("agent_id", "competency_id", "level")
+    }
+    labels = {0: _("Not yet"), **dict(Level.choices)}
+    headers = [_("Person"), _("Team"), *(str(c.name) for c in data.competencies)]
+    rows = (
+        [
+            str(person),
+            str(person.team) if person.team else "",
+            *(str(labels[levels.get((person.pk, c.pk), 0)]) for c in data.competencies),
+        ]
+        for person in people
+    )
+    return table_response(fmt, headers, rows, "heatmap")
 
 
 @login_required
@@ -115,6 +146,19 @@ def mentorships(request: HttpRequest) -> HttpResponse:
     active = selectors.mentorship_list_for(request.user, active=True).order_by(
         "mentor__display_name", "mentee__display_name", "pk"
     )
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS and request.method == "GET":
+        headers = [_("Mentor"), _("Mentee"), _("Team"), pgettext("date", "Start")]
+        rows = (
+            [
+                str(m.mentor),
+                str(m.mentee),
+                str(m.mentee.team) if m.mentee.team else "",
+                m.started_on,
+            ]
+            for m in active
+        )
+        return table_response(fmt, headers, rows, "mentorships")
     page = Paginator(active, MENTORSHIPS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "lms/mentorships.html", {"form": form, "page": page})
 

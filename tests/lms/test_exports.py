@@ -11,7 +11,7 @@ from lms.tabular import cell_safe
 
 ROWS = [
     ["王小明", '=HYPERLINK("http://evil")', Decimal("82.50"), 3, datetime.date(2026, 11, 23)],
-    ["+86 138", "-2+3", "@SUM(A1)", None, "plain"],
+    ["+86 138", "-2+3", "@SUM(A1)", -3, "plain"],
 ]
 HEADERS = ["姓名", "备注", "满意度", "投诉量", "日期"]
 
@@ -41,7 +41,7 @@ def test_the_csv_export_has_a_bom_chinese_text_and_no_live_formulas():
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     assert rows[0] == HEADERS
     assert rows[1] == ["王小明", '\'=HYPERLINK("http://evil")', "82.50", "3", "2026-11-23"]
-    assert rows[2] == ["'+86 138", "'-2+3", "'@SUM(A1)", "", "plain"]
+    assert rows[2] == ["'+86 138", "'-2+3", "'@SUM(A1)", "-3", "plain"]  # a number stays one
 
 
 def test_the_xlsx_export_keeps_numbers_and_dates_and_stores_formulas_as_text():
