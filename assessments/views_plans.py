@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.permissions import can_author
-from lms.exports import FORMATS, table_response
+from lms.exports import FORMATS, export_links, table_response
 
 from . import plans
 from .forms_manage import add_service_errors
@@ -106,12 +106,7 @@ def plan_results(request: HttpRequest, pk: int) -> HttpResponse:
     page = plans.plan_results_for(
         request.user, plan, team_code=team_code, page_number=request.GET.get("page", 1)
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    links = {}
-    for export_format in FORMATS:
-        query["format"] = export_format
-        links[export_format] = f"?{query.urlencode()}"
+    links = export_links(request)
     context = {
         "plan": plan,
         "page": page,

@@ -26,7 +26,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from lms.exports import FORMATS, table_response
+from lms.exports import FORMATS, export_links, table_response
 from lms.tabular import cell_safe
 
 from . import programs as services
@@ -237,12 +237,7 @@ def program_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
         show=show,
         page_number=request.GET.get("page", 1),
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    links = {}
-    for export_format in FORMATS:
-        query["format"] = export_format
-        links[export_format] = f"?{query.urlencode()}"
+    links = export_links(request)
     context = {
         "program": program,
         "requirements": selectors.requirement_rows(program),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lms.exports import FORMATS, table_response
+from lms.exports import FORMATS, export_links, table_response
 from lms.models import Team, User
 from lms.permissions import people_visible_to
 
@@ -77,13 +77,7 @@ def _statement(
 
 
 def _export_links(request: HttpRequest) -> dict[str, str]:
-    query = request.GET.copy()
-    query.pop("page", None)
-    links = {}
-    for fmt in FORMATS:
-        query["format"] = fmt
-        links[fmt] = f"?{query.urlencode()}"
-    return links
+    return export_links(request)
 
 
 def _statement_export(fmt: str, person: User) -> HttpResponse:

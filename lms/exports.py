@@ -77,3 +77,15 @@ def table_response(
     if fmt == "xlsx":
         return xlsx_response(headers, rows, filename)
     return csv_response(headers, rows, filename)
+
+
+def export_links(request) -> dict[str, str]:
+    """The page's own query (filters kept, page dropped) with ``format`` set, per format:
+    what the "Download: CSV · XLSX" links point at."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    links = {}
+    for fmt in FORMATS:
+        query["format"] = fmt
+        links[fmt] = f"?{query.urlencode()}"
+    return links
