@@ -13,7 +13,6 @@ and only when ``permissions.can_review``) and in the authors' bank endpoints.
 """
 
 from django.core.paginator import Page
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -289,12 +288,6 @@ class QuestionDetailApi(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         options = values.pop("options", None)
-        if options is None and values.get("kind", question.kind) != question.kind:
-            # A new kind must suit the options it keeps: the service checks them again.
-            options = [
-                {"text_zh": o.text_zh, "text_en": o.text_en, "is_correct": o.is_correct}
-                for o in question.options.all()
-            ]
         question = services.question_update(
             question=question,
             options=None if options is None else _option_specs(options),
@@ -561,17 +554,13 @@ def _quiz_or_404(user: User, quiz_id: int) -> Quiz:
         raise NotFound(_("No such quiz.")) from None
 
 
-def _quiz_questions_set(quiz: Quiz, values: dict) -> None:
+def _quiz_values(validated: dict) -> dict:
+    """Keyword arguments for ``services.quiz_create`` / ``quiz_update``: the items as
+    (question, marks); questions and rules left out of a PATCH stay as they are."""
+    values = dict(validated)
     if "items" in values:
-        services.quiz_items_set(
-            quiz=quiz, items=[(item["question"], item["marks"]) for item in values["items"]]
-        )
-    if "draw_rules" in values:
-        services.quiz_draw_rules_set(quiz=quiz, rules=values["draw_rules"])
-
-
-def _quiz_fields(values: dict) -> dict:
-    return {k: v for k, v in values.items() if k not in ("items", "draw_rules")}
+        values["items"] = [(item["question"], item["marks"]) for item in values["items"]]
+    return values
 
 
 def _quiz_detail(user: User, quiz_id: int) -> dict:
@@ -622,12 +611,7 @@ class QuizListApi(ListAPIView):
         _author_or_403(request.user)
         data = QuizCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        # One transaction: a bad item leaves no half-made quiz behind.
-        with transaction.atomic():
-            quiz = services.quiz_create(
-                created_by=request.user, **_quiz_fields(data.validated_data)
-            )
-            _quiz_questions_set(quiz, data.validated_data)
+        quiz = services.quiz_create(created_by=request.user, **_quiz_values(data.validated_data))
         return Response(_quiz_detail(request.user, quiz.pk), status=status.HTTP_201_CREATED)
 
 
@@ -642,9 +626,7 @@ class QuizDetailApi(APIView):
         _author_or_403(request.user)
         data = QuizUpdateInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        with transaction.atomic():
-            services.quiz_update(quiz=quiz, **_quiz_fields(data.validated_data))
-            _quiz_questions_set(quiz, data.validated_data)
+        services.quiz_update(quiz=quiz, **_quiz_values(data.validated_data))
         return Response(_quiz_detail(request.user, quiz.pk))
 
 

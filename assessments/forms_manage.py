@@ -222,7 +222,7 @@ QUIZ_CHECKBOXES = [
 
 class QuizForm(forms.ModelForm):
     """The quiz's settings. Model validation (``full_clean``, constraints included) runs
-    here and again in ``services.quiz_author_save``."""
+    here and again in ``services.quiz_create`` and ``quiz_update``."""
 
     class Meta:
         model = Quiz

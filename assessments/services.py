@@ -99,7 +99,13 @@ def question_create(
 def question_update(
     *, question: Question, options: list[OptionSpec] | None = None, **fields: Any
 ) -> Question:
-    """Edit a question. Attempts already started keep the version they drew."""
+    """Edit a question. Attempts already started keep the version they drew.
+
+    ``options`` None keeps the options; when the kind changes they are checked again
+    against the new kind (a true/false question has exactly two, …).
+    """
+    if options is None and fields.get("kind", question.kind) != question.kind:
+        options = [(o.text_zh, o.text_en, o.is_correct) for o in question.options.all()]
     for name, value in fields.items():
         setattr(question, name, value)
     question.full_clean()
@@ -546,23 +552,60 @@ def required_quizzes_unmet(enrolment: Enrolment) -> list[str]:
 # --- Quiz authoring ------------------------------------------------------------------
 
 
+def _quiz_questions_set(
+    *,
+    quiz: Quiz,
+    items: list[tuple[Question, int]] | None,
+    draw_rules: list[dict[str, Any]] | None,
+) -> None:
+    if items is not None:
+        quiz_items_set(quiz=quiz, items=items)
+    if draw_rules is not None:
+        quiz_draw_rules_set(quiz=quiz, rules=draw_rules)
+
+
 @transaction.atomic
-def quiz_create(*, code: str, title_zh: str, created_by: User | None, **fields: Any) -> Quiz:
-    """A draft quiz; its questions come with ``quiz_items_set`` or ``quiz_draw_rules_set``."""
+def quiz_create(
+    *,
+    code: str,
+    title_zh: str,
+    created_by: User | None,
+    items: list[tuple[Question, int]] | None = None,
+    draw_rules: list[dict[str, Any]] | None = None,
+    **fields: Any,
+) -> Quiz:
+    """A draft quiz, with its fixed questions (``items``: (question, marks), in order) and
+    its draw rules (see ``quiz_draw_rules_set``) when given; they can also come later.
+
+    One transaction: a bad item or rule leaves no half-made quiz behind.
+    """
     quiz = Quiz(code=code, title_zh=title_zh, created_by=created_by, **fields)
     quiz.full_clean()
     quiz.save()
+    _quiz_questions_set(quiz=quiz, items=items, draw_rules=draw_rules)
     return quiz
 
 
 @transaction.atomic
-def quiz_update(*, quiz: Quiz, **fields: Any) -> Quiz:
-    """Change a quiz's rules. Attempts already started keep the paper they drew."""
+def quiz_update(
+    *,
+    quiz: Quiz,
+    items: list[tuple[Question, int]] | None = None,
+    draw_rules: list[dict[str, Any]] | None = None,
+    **fields: Any,
+) -> Quiz:
+    """Change a quiz's rules and, when given, replace its fixed questions (``items``) or
+    its draw rules. Attempts already started keep the paper they drew.
+
+    One transaction: a published quiz that one of the changes would leave impossible to
+    take (checked after the fields, then after the questions and rules) keeps none of them.
+    """
     for name, value in fields.items():
         setattr(quiz, name, value)
     quiz.full_clean()
     quiz.save(update_fields=[*fields, "updated_at"])
     _published_stays_takeable(quiz)
+    _quiz_questions_set(quiz=quiz, items=items, draw_rules=draw_rules)
     return quiz
 
 
@@ -589,22 +632,6 @@ def bank_update(*, bank: QuestionBank, **fields: Any) -> QuestionBank:
     bank.full_clean()
     bank.save(update_fields=list(fields))
     return bank
-
-
-@transaction.atomic
-def quiz_author_save(
-    *, quiz: Quiz | None = None, created_by: User | None = None, **fields: Any
-) -> Quiz:
-    """Create a draft quiz (``quiz`` None) or change one. Attempts already started keep
-    the paper they drew; the changes reach attempts started from now on."""
-    if quiz is None:
-        quiz = Quiz(created_by=created_by)
-    for name, value in fields.items():
-        setattr(quiz, name, value)
-    quiz.full_clean()
-    quiz.save()
-    _published_stays_takeable(quiz)
-    return quiz
 
 
 @transaction.atomic

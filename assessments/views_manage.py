@@ -317,7 +317,7 @@ def quiz_create(request: HttpRequest) -> HttpResponse:
     form = QuizForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            quiz = services.quiz_author_save(
+            quiz = services.quiz_create(
                 created_by=request.user, code=form.cleaned_data["code"], **form.quiz_fields()
             )
         except ValidationError as exc:
@@ -334,7 +334,7 @@ def quiz_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = QuizForm(request.POST or None, instance=quiz)
     if request.method == "POST" and form.is_valid():
         try:
-            services.quiz_author_save(quiz=quiz, **form.quiz_fields())
+            services.quiz_update(quiz=quiz, **form.quiz_fields())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -37,7 +37,6 @@ from .issuing import certificate_issue, certificate_revoke
 from .models import Certificate, Program, Requirement
 from .pdf import verify_url
 from .programs import TARGETS
-from .views_certificates import certificate_get_for
 
 # --- Shared pieces ---------------------------------------------------------------------
 
@@ -384,7 +383,7 @@ class CertificateDetailSerializer(CertificateSerializer):
 
 def _certificate_or_404(user: User, pk: int) -> Certificate:
     try:
-        return certificate_get_for(user, pk)
+        return selectors.certificate_get_for(user, pk)
     except Certificate.DoesNotExist:
         raise NotFound(_("No such certificate.")) from None
 

@@ -25,6 +25,13 @@ class Check:
     detail: str = ""  # what the person has: a score, a level, a date
 
 
+def holds_valid(current: Certificate | None) -> bool:
+    """A certificate that is being issued or is valid and not about to need renewal."""
+    if current is None:
+        return False
+    return current.state() in (Certificate.State.PENDING, Certificate.State.VALID)
+
+
 @dataclass
 class Eligibility:
     person: User
@@ -41,10 +48,7 @@ class Eligibility:
 
     @property
     def holds_valid(self) -> bool:
-        """A certificate that is being issued or is valid and not about to need renewal."""
-        if self.current is None:
-            return False
-        return self.current.state() in (Certificate.State.PENDING, Certificate.State.VALID)
+        return holds_valid(self.current)
 
     @property
     def can_issue(self) -> bool:
@@ -82,7 +86,7 @@ def _requirement_sets(requirement: Requirement, ids: list[int]) -> tuple[set[int
         )
         best = dict(rows)
         met = {pk for pk, b in best.items() if minimum is None or (b or 0) >= minimum}
-        return met, {pk: f"{b}%" for pk, b in best.items()}
+        return met, {pk: percent_text(b) for pk, b in best.items()}
     if requirement.kind == Requirement.Kind.ROLEPLAY:
         rows = (
             Submission.objects.filter(
@@ -97,14 +101,14 @@ def _requirement_sets(requirement: Requirement, ids: list[int]) -> tuple[set[int
         )
         best = dict(rows)
         return {pk for pk, b in best.items() if b >= minimum}, {
-            pk: f"{b}%" for pk, b in best.items()
+            pk: percent_text(b) for pk, b in best.items()
         }
     if requirement.kind == Requirement.Kind.PLAN:
         scores = {
             pk: s.score for pk, s in composite_scores(requirement.plan, ids).items() if s.complete
         }
         return {pk for pk, score in scores.items() if score >= Decimal(minimum)}, {
-            pk: f"{score}%" for pk, score in scores.items()
+            pk: percent_text(score) for pk, score in scores.items()
         }
     levels = dict(
         CompetencyLevel.objects.filter(
@@ -114,6 +118,15 @@ def _requirement_sets(requirement: Requirement, ids: list[int]) -> tuple[set[int
     return {pk for pk, level in levels.items() if level >= minimum}, {
         pk: str(Level(level).label) for pk, level in levels.items()
     }
+
+
+def percent_text(value) -> str:
+    """97.21%, 85%: databases hand aggregates back with their own digits (SQLite's
+    MAX of a decimal is a float), so the number is rounded to hundredths here."""
+    if value is None:
+        return ""
+    number = Decimal(str(value)).quantize(Decimal("0.01")).normalize()
+    return f"{number:f}%"
 
 
 def requirement_label(requirement: Requirement) -> str:
@@ -169,31 +182,59 @@ def program_requirements(program: Program) -> list[Requirement]:
     )
 
 
-def eligibility(program: Program, people: Iterable[User]) -> list[Eligibility]:
-    """Each person with every requirement of the program met or missing, in order."""
-    people = list(people)
-    ids = [p.pk for p in people]
-    requirements = program_requirements(program)
-    answered = [(requirement_label(r), *_requirement_sets(r, ids)) for r in requirements]
-    balances = points_balances(ids) if program.min_points else {}
-    current = latest_certificates(program, ids)
-    result = []
-    for person in people:
+@dataclass
+class Answers:
+    """A program's requirements answered for a set of people at once, from which each
+    person's ``Eligibility`` (or only whether they meet them all) is read without another
+    query."""
+
+    program: Program
+    requirements: list[tuple[str, set[int], dict[int, str]]]  # label, who meets it, details
+    balances: dict[int, int]  # points, when the program asks for some
+    current: dict[int, Certificate]  # the latest certificate, by holder id
+
+    def meets_all(self, pk: int) -> bool:
+        """``Eligibility.eligible`` for the person, without building their checks."""
+        if not all(pk in met for _label, met, _details in self.requirements):
+            return False
+        minimum = self.program.min_points
+        return not minimum or self.balances.get(pk, 0) >= minimum
+
+    def of(self, person: User) -> Eligibility:
         checks = [
             Check(label, person.pk in met, details.get(person.pk, ""))
-            for label, met, details in answered
+            for label, met, details in self.requirements
         ]
-        if program.min_points:
-            balance = balances.get(person.pk, 0)
+        minimum = self.program.min_points
+        if minimum:
+            balance = self.balances.get(person.pk, 0)
             checks.append(
                 Check(
-                    _("Have at least %(points)s points") % {"points": program.min_points},
-                    balance >= program.min_points,
+                    _("Have at least %(points)s points") % {"points": minimum},
+                    balance >= minimum,
                     str(balance),
                 )
             )
-        result.append(Eligibility(person, checks, current.get(person.pk)))
-    return result
+        return Eligibility(person, checks, self.current.get(person.pk))
+
+
+def answers_for(program: Program, ids: list[int]) -> Answers:
+    """One query per requirement, one for the points (if any), one for the certificates
+    and one for the requirements, whatever the number of people."""
+    requirements = program_requirements(program)
+    return Answers(
+        program=program,
+        requirements=[(requirement_label(r), *_requirement_sets(r, ids)) for r in requirements],
+        balances=points_balances(ids) if program.min_points else {},
+        current=latest_certificates(program, ids),
+    )
+
+
+def eligibility(program: Program, people: Iterable[User]) -> list[Eligibility]:
+    """Each person with every requirement of the program met or missing, in order."""
+    people = list(people)
+    answers = answers_for(program, [p.pk for p in people])
+    return [answers.of(person) for person in people]
 
 
 def eligibility_of(program: Program, person: User) -> Eligibility:

@@ -30,7 +30,7 @@ from .api import CertPersonRefSerializer, hr_or_403
 from .models import MonthlyReport, Program
 from .reports import dashboards, stats
 from .reports import impact as sel
-from .reports.monthly import monthly_report_generate
+from .reports.monthly import monthly_report_generate, report_language
 from .views_dashboards import SECTIONS, DashboardFilterForm, _sections_for
 from .views_reports import _default_drill_period, verdict_sentence
 
@@ -419,18 +419,27 @@ class MonthlyReportSerializer(serializers.ModelSerializer):
     generated_by = CertPersonRefSerializer(allow_null=True, help_text="null: the schedule.")
     figures = serializers.JSONField(help_text="The key figures per team, as in the PDF.")
     download_url = serializers.SerializerMethodField(help_text="The PDF (HR).")
+    language = serializers.SerializerMethodField(
+        help_text="The PDF's language (zh-hans or en); null for a report made before it was "
+        "recorded."
+    )
 
     class Meta:
         model = MonthlyReport
         fields = [
             "id",
             "month",
+            "language",
             "generated_at",
             "generated_by",
             "pdf_sha256",
             "figures",
             "download_url",
         ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_language(self, report: MonthlyReport) -> str | None:
+        return report_language(report)
 
     @extend_schema_field(serializers.URLField())
     def get_download_url(self, report: MonthlyReport) -> str:

@@ -1,10 +1,11 @@
 """Reads for the HR certification screens (programs, eligibility, the certificates
-register) and the agent's checklist. Each answers in a fixed number of queries whatever
-the number of rows.
+register), one certificate and "my certificates", and the agent's checklist. Each answers
+in a fixed number of queries whatever the number of rows.
 
 Who sees what: HR (and admin) every program, person and certificate; team leads the
 eligibility and the certificates of the teams they lead, read-only; agents their own
-checklist only.
+checklist only. One certificate is seen by its holder, HR and whoever may see the holder
+(``lms.permissions.can_view_person``: their team lead, their mentor).
 """
 
 import datetime
@@ -22,12 +23,16 @@ from assessments.models import Attempt, Submission
 from assessments.plans import composite_scores
 from courses.models import Enrolment
 from lms.models import CompetencyLevel, Level, Role, Team, User
-from lms.permissions import people_visible_to
+from lms.permissions import can_view_person, people_visible_to
 
 from .eligibility import (
+    Answers,
     Check,
     Eligibility,
+    answers_for,
     eligibility,
+    holds_valid,
+    percent_text,
     points_balances,
     program_requirements,
     requirement_label,
@@ -68,6 +73,15 @@ def overseen_teams(user: User) -> QuerySet[Team]:
     if can_oversee(user):
         return Team.objects.filter(lead=user).order_by("code")
     return Team.objects.none()
+
+
+def can_view_certificate(user: User, certificate: Certificate) -> bool:
+    """The holder, HR (and admin), and whoever may see the holder."""
+    if not user.is_authenticated:
+        return False
+    if certificate.holder_id == user.pk or user.is_hr:
+        return True
+    return can_view_person(user, certificate.holder)
 
 
 def register_visible_to(user: User) -> QuerySet[Certificate]:
@@ -162,12 +176,15 @@ IN_FORCE_STATES = (
 )
 
 
-def _shown(row: Eligibility, show: str) -> bool:
+def _shown(answers: Answers, pk: int, show: str) -> bool:
+    """The outcome filter, on one person's answers: ``Eligibility.can_issue``, ``not
+    Eligibility.eligible``, or a latest certificate in force."""
+    current = answers.current.get(pk)
     if show == "eligible":
-        return row.can_issue
+        return answers.meets_all(pk) and not holds_valid(current)
     if show == "missing":
-        return not row.eligible
-    return row.current is not None and row.current.state() in IN_FORCE_STATES
+        return not answers.meets_all(pk)
+    return current is not None and current.state() in IN_FORCE_STATES
 
 
 def eligibility_candidates(viewer: User, *, team_code: str = "") -> QuerySet[User]:
@@ -191,13 +208,23 @@ def eligibility_page(
 
     Unfiltered, the page is cut in SQL and ``eligibility`` runs on that page's people.
     Filtered by outcome ("eligible", "missing", "certified"), the outcome is only known
-    after ``eligibility``, so it runs once on everyone the viewer oversees (in the team
-    chosen) and the page is cut afterwards. Either way the query count does not depend
-    on the number of people; the filtered form holds one row per person in memory."""
+    once every requirement is answered, so they are answered once for everyone the
+    viewer oversees (in the team chosen), by id; the page is cut from the ids kept, and
+    only that page's people are loaded and given their checks, from the same answers.
+    Either way the query count does not depend on the number of people (the filtered
+    form reads one more: the ids, then the page's people)."""
     people = eligibility_candidates(viewer, team_code=team_code)
     if show in SHOW_CHOICES:
-        rows = [row for row in eligibility(program, people) if _shown(row, show)]
-        return Paginator(rows, page_size).get_page(page_number)
+        ids = list(people.values_list("pk", flat=True))
+        answers = answers_for(program, ids)
+        page = Paginator([pk for pk in ids if _shown(answers, pk, show)], page_size).get_page(
+            page_number
+        )
+        # The page's ids are a run of ``people``'s order, so the same order reads them back.
+        page.object_list = [
+            answers.of(person) for person in people.filter(pk__in=list(page.object_list))
+        ]
+        return page
     page = Paginator(people, page_size).get_page(page_number)
     page.object_list = eligibility(program, list(page.object_list))
     return page
@@ -278,6 +305,63 @@ def certificates_with_files(user: User, ids: Iterable[int]) -> list[Certificate]
         )
         .exclude(pdf="")
         .order_by("serial")
+    )
+
+
+# --- One certificate, and "my certificates" ------------------------------------------
+
+
+def certificate_get_for(user: User, pk: int) -> Certificate:
+    """The certificate if the user may see it (``can_view_certificate``); raises
+    ``Certificate.DoesNotExist`` for a missing one and a forbidden one alike."""
+    certificate = (
+        Certificate.objects.select_related(
+            "program", "holder", "issued_by", "revoked_by", "superseded_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if certificate is None or not can_view_certificate(user, certificate):
+        raise Certificate.DoesNotExist
+    return certificate
+
+
+def certificate_history(certificate: Certificate) -> list[Certificate]:
+    """Every cycle of the same program for the same person, newest first: one query."""
+    return list(
+        Certificate.objects.filter(
+            program_id=certificate.program_id, holder_id=certificate.holder_id
+        )
+        .select_related("superseded_by")
+        .order_by("-cycle")
+    )
+
+
+def certificates_of(user: User) -> QuerySet[Certificate]:
+    """The user's own certificates, every state, newest request first."""
+    return Certificate.objects.filter(holder=user).select_related("program", "superseded_by")
+
+
+def ability_tags(certificates: Iterable[Certificate]) -> list[str]:
+    """The tags (能力标签) of the programs of the certificates given that are valid or
+    expiring today, once each, in the order given. No query when the programs are
+    joined. (``points.ability_tags`` reads a person's own, ordered by program.)"""
+    tags: list[str] = []
+    for certificate in certificates:
+        tag = certificate.program.tag
+        if (
+            tag
+            and tag not in tags
+            and certificate.state() in (Certificate.State.VALID, Certificate.State.EXPIRING)
+        ):
+            tags.append(tag)
+    return tags
+
+
+def ability_tags_of(user: User) -> list[str]:
+    """The tags of every certificate the user holds in force, not one page's: one query."""
+    return ability_tags(
+        certificates_of(user).filter(status=Certificate.Status.ISSUED, superseded_by__isnull=True)
     )
 
 
@@ -395,15 +479,15 @@ def checklists_for(person: User, programs: list[Program]) -> list[ProgramCheckli
         elif kind == Requirement.Kind.QUIZ:
             best = quiz_best.get(requirement.quiz_id)
             met = requirement.quiz_id in quiz_best and (minimum is None or (best or 0) >= minimum)
-            detail = f"{best}%" if best is not None else ""
+            detail = percent_text(best)
         elif kind == Requirement.Kind.ROLEPLAY:
             best = roleplay_best.get(requirement.scenario_id)
             met = best is not None and best >= minimum
-            detail = f"{best}%" if best is not None else ""
+            detail = percent_text(best)
         elif kind == Requirement.Kind.PLAN:
             score = composites[requirement.plan_id].score
             met = score is not None and score >= Decimal(minimum)
-            detail = f"{score}%" if score is not None else ""
+            detail = percent_text(score)
         else:
             level = levels.get(requirement.competency_id)
             met = level is not None and level >= minimum

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,71 +19,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lms.models import User
-from lms.permissions import can_view_person
 
-from . import templating
+from . import selectors, templating
 from .models import Certificate, CertificateTemplate, ProgramKind
 from .pdf import qr_data_uri, verify_url
 
 PAGE_SIZE = 50
 
-# --- Reads (permission-checked) ---------------------------------------------------------
-
-
-def can_view_certificate(user: User, certificate: Certificate) -> bool:
-    if not user.is_authenticated:
-        return False
-    if certificate.holder_id == user.pk or user.is_hr:
-        return True
-    return can_view_person(user, certificate.holder)
-
-
-def certificate_get_for(user: User, pk: int) -> Certificate:
-    """The certificate if the user may see it; Certificate.DoesNotExist otherwise."""
-    certificate = (
-        Certificate.objects.select_related(
-            "program", "holder", "issued_by", "revoked_by", "superseded_by"
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if certificate is None or not can_view_certificate(user, certificate):
-        raise Certificate.DoesNotExist
-    return certificate
-
-
-def certificate_history(certificate: Certificate) -> list[Certificate]:
-    """Every cycle of the same program for the same person, newest first."""
-    return list(
-        Certificate.objects.filter(
-            program_id=certificate.program_id, holder_id=certificate.holder_id
-        )
-        .select_related("superseded_by")
-        .order_by("-cycle")
-    )
-
-
-def certificates_of(user: User) -> QuerySet[Certificate]:
-    return Certificate.objects.filter(holder=user).select_related("program", "superseded_by")
-
-
-def ability_tags(certificates: list[Certificate]) -> list[str]:
-    """The tags of the programs the user holds a valid certificate of (能力标签)."""
-    tags: list[str] = []
-    for certificate in certificates:
-        tag = certificate.program.tag
-        if (
-            tag
-            and tag not in tags
-            and certificate.state() in (Certificate.State.VALID, Certificate.State.EXPIRING)
-        ):
-            tags.append(tag)
-    return tags
-
 
 def _visible_or_404(user: User, pk: int) -> Certificate:
     try:
-        return certificate_get_for(user, pk)
+        return selectors.certificate_get_for(user, pk)
     except Certificate.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -106,7 +51,7 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_own": certificate.holder_id == request.user.pk,
             "verify_url": url,
             "qr_src": qr_data_uri(url),
-            "history": certificate_history(certificate),
+            "history": selectors.certificate_history(certificate),
             "has_pdf": certificate.status != Certificate.Status.PENDING and bool(certificate.pdf),
         },
     )
@@ -136,22 +81,16 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def certificates_mine(request: HttpRequest) -> HttpResponse:
-    page = Paginator(certificates_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    certificates = list(page.object_list)
+    page = Paginator(selectors.certificates_of(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "certification/certificates/mine.html",
         {
             "page": page,
-            "certificates": [(c, c.state()) for c in certificates],
-            # From every certificate still in force, not only this page's.
-            "tags": ability_tags(
-                list(
-                    certificates_of(request.user).filter(
-                        status=Certificate.Status.ISSUED, superseded_by__isnull=True
-                    )
-                )
-            ),
+            "certificates": [(c, c.state()) for c in page.object_list],
+            "tags": selectors.ability_tags_of(request.user),
         },
     )
 

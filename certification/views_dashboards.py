@@ -117,7 +117,7 @@ def _training(viewer: User, filters: sel.Filters, path) -> Section:
         title=_("Training completion"),
         note=_(
             "Enrolments made in the period and the share completed by its end; overdue: "
-            "open enrolments past their due date today."
+            "enrolments marked overdue or still open past their due date, as of today."
         ),
         headers=[
             _("Team"),

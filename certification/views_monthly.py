@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .models import MonthlyReport
-from .reports.monthly import monthly_report_generate
+from .reports.monthly import monthly_report_generate, report_language_label
 
 
 def _hr_or_404(request: HttpRequest) -> None:
@@ -31,6 +31,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         MonthlyReport.objects.select_related("generated_by").order_by("-month"), 24
     ).get_page(request.GET.get("page"))
+    for report in page:
+        report.language_label = report_language_label(report)
     return render(
         request,
         "certification/reports/monthly_list.html",

@@ -63,23 +63,12 @@ class ImpactForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = sel.heatmap_teams_for(viewer).order_by("code")
         self.fields["kpi"].choices = [(code, _kpi_label(kpi)) for code, kpi in sel.KPIS.items()]
+        subjects = sel.impact_subjects()
         self.fields["subject"].choices = [
             ("", _("Choose…")),
-            (
-                _("Courses"),
-                [
-                    (f"course-{c.pk}", str(c))
-                    for c in Course.objects.exclude(status=Course.Status.DRAFT).order_by("code")
-                ],
-            ),
-            (
-                _("Learning paths"),
-                [(f"path-{p.pk}", str(p)) for p in LearningPath.objects.order_by("code")],
-            ),
-            (
-                _("Certificates"),
-                [(f"program-{p.pk}", str(p)) for p in Program.objects.order_by("code")],
-            ),
+            (_("Courses"), [(f"course-{c.pk}", str(c)) for c in subjects["course"]]),
+            (_("Learning paths"), [(f"path-{p.pk}", str(p)) for p in subjects["path"]]),
+            (_("Certificates"), [(f"program-{p.pk}", str(p)) for p in subjects["program"]]),
         ]
         self._subjects = {
             value: label
@@ -116,8 +105,28 @@ def _number(value: float | None, unit: str = "") -> str:
     return f"{value:.1f}{unit}"
 
 
-def _signed(value: float | None, unit: str = "") -> str:
-    return "—" if value is None else f"{value:+.1f}{unit}"
+def level_text(kpi: sel.Kpi, value: float | None) -> str:
+    """A KPI's value (a mean): 42.0s, 85.0%, 1.2."""
+    return _number(value, kpi.unit)
+
+
+def change_text(kpi: sel.Kpi, value: float | None, *, signed: bool = True) -> str:
+    """A difference of a KPI: -3.0s, +1.2, and for a share in % percentage points
+    (+2.5 pp), since 80 % → 82.5 % is a rise of 2.5 points, not of 2.5 %."""
+    if value is None:
+        return "—"
+    number = f"{value:+.1f}" if signed else f"{value:.1f}"
+    if kpi.is_share:
+        return _("%(value)s pp") % {"value": number}
+    return f"{number}{kpi.unit}"
+
+
+def interval_text(kpi: sel.Kpi, low: float | None, high: float | None, *, change: bool) -> str:
+    if low is None or high is None:
+        return "—"
+    if change:
+        return f"{change_text(kpi, low, signed=False)} … {change_text(kpi, high, signed=False)}"
+    return f"{level_text(kpi, low)} … {level_text(kpi, high)}"
 
 
 def verdict_sentence(kpi: sel.Kpi, verdict: str, n: int, diff, low, high) -> str:
@@ -131,9 +140,9 @@ def verdict_sentence(kpi: sel.Kpi, verdict: str, n: int, diff, low, high) -> str
         return _("No clear change: the interval includes zero.")
     values = {
         "kpi": kpi.label,
-        "diff": _signed(diff, kpi.unit),
-        "low": _number(low, kpi.unit),
-        "high": _number(high, kpi.unit),
+        "diff": change_text(kpi, diff),
+        "low": change_text(kpi, low, signed=False),
+        "high": change_text(kpi, high, signed=False),
         "n": n,
     }
     if sel.outcome(kpi, verdict) == sel.IMPROVED:
@@ -237,9 +246,45 @@ def before_after_chart(result: sel.Impact) -> dict | None:
     }
 
 
-# --- Exports: the two tables of the page, as CSV or XLSX ----------------------------------
+# --- The tables' cells, as text (the template only lays them out) -----------------------
 
-EXPORT_TABLES = ("result", "drills")
+
+def _group_row(name: str, group: sel.Group, kpi: sel.Kpi) -> dict[str, object]:
+    paired = group.paired
+    return {
+        "name": name,
+        "n": paired.n,
+        "before": level_text(kpi, paired.mean_before),
+        "after": level_text(kpi, paired.mean_after),
+        "change": change_text(kpi, paired.mean_difference),
+        "interval": interval_text(kpi, paired.difference.low, paired.difference.high, change=True),
+    }
+
+
+def _did_row(did: stats.TwoGroups, kpi: sel.Kpi) -> dict[str, object]:
+    return {
+        "difference": change_text(kpi, did.difference),
+        "n_a": did.n_a,
+        "n_b": did.n_b,
+        "interval": interval_text(kpi, did.low, did.high, change=True),
+    }
+
+
+def _drill_rows(drills: sel.Drills, kpi: sel.Kpi) -> list[dict[str, object]]:
+    return [
+        {
+            "label": bucket.label,
+            "n": bucket.interval.n,
+            "mean": level_text(kpi, bucket.interval.mean),
+            "interval": interval_text(kpi, bucket.interval.low, bucket.interval.high, change=False),
+        }
+        for bucket in drills.buckets
+    ]
+
+
+# --- Exports: the three tables of the page, as CSV or XLSX --------------------------------
+
+EXPORT_TABLES = ("result", "did", "drills")
 
 
 def _export_links(
@@ -345,6 +390,49 @@ def _result_export(
     return table_response(fmt, headers, rows, filename)
 
 
+def _did_export(
+    fmt: str, result: sel.Impact, subject, team: Team | None, verdict: str
+) -> HttpResponse:
+    """The difference-in-differences table: the completers' change against the change of
+    the people who did not complete, over the aligned period (no row without one)."""
+    kpi = result.kpi
+    headers = [
+        _("Course, path or certificate"),
+        _("Service KPI"),
+        _("Team"),
+        _("Median completion week"),
+        _("People"),
+        _("People in the comparison group"),
+        _("Change of those who completed"),
+        _("Change in the comparison group"),
+        _("Difference in differences"),
+        _("Interval from"),
+        _("Interval to"),
+        _("Conclusion"),
+    ]
+    rows = []
+    if result.did is not None and result.aligned is not None:
+        did = result.did
+        rows.append(
+            [
+                str(subject),
+                _kpi_label(kpi),
+                _team_name(team),
+                result.aligned.week,
+                did.n_a,
+                did.n_b,
+                _rounded(did.mean_a),
+                _rounded(did.mean_b),
+                _rounded(did.difference),
+                _rounded(did.low),
+                _rounded(did.high),
+                verdict,
+            ]
+        )
+    filename = f"impact-did-{kpi.code}-{timezone.localdate():%Y%m%d}"
+    return table_response(fmt, headers, rows, filename)
+
+
 def _drills_export(fmt: str, drills, kpi: sel.Kpi, team: Team | None) -> HttpResponse:
     headers = [
         _("Service KPI"),
@@ -379,12 +467,18 @@ def _drills_export(fmt: str, drills, kpi: sel.Kpi, team: Team | None) -> HttpRes
 def impact(request: HttpRequest) -> HttpResponse:
     if not sel.can_view_impact(request.user):
         raise Http404
+    fmt, table = request.GET.get("format", ""), request.GET.get("table", "")
+    if fmt in FORMATS and table not in EXPORT_TABLES:
+        raise Http404  # a download of no table, as the dashboards answer an unknown section
     since, until = _default_drill_period()
-    form = ImpactForm(
-        request.GET or None,
-        viewer=request.user,
-        initial={"since": since, "until": until},
-    )
+    data = None
+    if request.GET:
+        # The drills period in force is written into the form, so that its inputs show it.
+        data = request.GET.copy()
+        for name, default in (("since", since), ("until", until)):
+            if not data.get(name):
+                data[name] = default.isoformat()
+    form = ImpactForm(data, viewer=request.user, initial={"since": since, "until": until})
     kpi = sel.KPIS["frt"]
     weeks, team, subject = sel.DEFAULT_WEEKS, None, None
     if form.is_bound and form.is_valid():
@@ -404,8 +498,7 @@ def impact(request: HttpRequest) -> HttpResponse:
     }
     if form.is_bound and not form.is_valid():
         return _render(request, context)
-    fmt, table = request.GET.get("format", ""), request.GET.get("table", "")
-    exporting = fmt in FORMATS and table in EXPORT_TABLES
+    exporting = fmt in FORMATS
     if exporting and table == "drills":
         drills = sel.kpi_by_drills(kpi, since, until, viewer=request.user, team=team)
         return _drills_export(fmt, drills, kpi, team)
@@ -418,6 +511,11 @@ def impact(request: HttpRequest) -> HttpResponse:
         result = sel.impact_for(subject, kpi, weeks=weeks, team=team, viewer=request.user)
         paired = result.completers.paired
         context["result"] = result
+        context["result_rows"] = [_group_row(_("Completed"), result.completers, kpi)]
+        if result.comparison is not None:
+            context["result_rows"].append(_group_row(_("Did not complete"), result.comparison, kpi))
+        if result.did is not None:
+            context["did_row"] = _did_row(result.did, kpi)
         context["verdict"] = verdict_sentence(
             kpi,
             paired.verdict,
@@ -436,6 +534,8 @@ def impact(request: HttpRequest) -> HttpResponse:
                 result.did.low,
                 result.did.high,
             )
+        if exporting and table == "did":
+            return _did_export(fmt, result, subject, team, context.get("did_verdict", ""))
         if exporting:
             verdicts = {"paired": context["verdict"], "did": context.get("did_verdict", "")}
             return _result_export(fmt, result, subject, team, verdicts)
@@ -443,6 +543,7 @@ def impact(request: HttpRequest) -> HttpResponse:
     drills = sel.kpi_by_drills(kpi, since, until, viewer=request.user, team=team)
     versus = drills.most_vs_none
     context["drills"] = drills
+    context["drill_rows"] = _drill_rows(drills, kpi)
     context["drills_verdict"] = verdict_sentence(
         kpi, versus.verdict, min(versus.n_a, versus.n_b), versus.difference, versus.low, versus.high
     )

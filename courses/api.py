@@ -10,7 +10,6 @@ Lists answer in a fixed number of queries whatever their size; the lists of one 
 """
 
 from django.core.paginator import Page
-from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -526,30 +525,6 @@ class PathAssignmentSerializer(serializers.ModelSerializer):
         ]
 
 
-def _assignees(user: User, *, team: Team | None, people: list[User]) -> tuple[list, list]:
-    """The team's active members and the other people named, each once; a 400 naming
-    whoever the user may not assign training to."""
-    members = []
-    if team is not None:
-        # Whoever assigns does not assign to themselves, even in their own team.
-        members = list(team.members.filter(is_active=True).exclude(pk=user.pk))
-    member_ids = {m.pk for m in members}
-    others = list({p.pk: p for p in people if p.pk not in member_ids}.values())
-    everyone = members + others
-    assignable = set(
-        permissions.assignable_people_for(user)
-        .filter(pk__in=[p.pk for p in everyone])
-        .values_list("pk", flat=True)
-    )
-    refused = [p for p in everyone if p.pk not in assignable]
-    if refused:
-        message = _("You cannot assign training to %(people)s.") % {
-            "people": services.join_items(refused)
-        }
-        raise serializers.ValidationError({"people": [message]})
-    return members, others
-
-
 class PathAssignApi(APIView):
     """Assign a path to people and/or a team: enrols them in its courses, in order."""
 
@@ -565,21 +540,13 @@ class PathAssignApi(APIView):
             raise PermissionDenied(_("Only mentors, team leads and HR can assign training."))
         data = PathAssignInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        team = data.validated_data.get("team")
-        members, people = _assignees(
-            request.user, team=team, people=data.validated_data.get("people", [])
+        assignments = services.path_assign_to_people(
+            path=path,
+            assigned_by=request.user,
+            team=data.validated_data.get("team"),
+            people=data.validated_data.get("people", []),
+            due_on=data.validated_data.get("due_on"),
         )
-        due_on = data.validated_data.get("due_on")
-        with transaction.atomic():
-            assignments = []
-            if members or not people:
-                assignments += services.path_assign(
-                    path=path, agents=members, assigned_by=request.user, due_on=due_on, team=team
-                )
-            if people:
-                assignments += services.path_assign(
-                    path=path, agents=people, assigned_by=request.user, due_on=due_on
-                )
         assignments = (
             PathAssignment.objects.filter(pk__in=[a.pk for a in assignments])
             .select_related("agent", "team", "assigned_by")
@@ -675,20 +642,23 @@ class EnrolmentListApi(ListAPIView):
         data = EnrolmentCreateInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         agent_id = data.validated_data.get("agent")
+        course = data.validated_data["course"]
+        due_on = data.validated_data.get("due_on")
         if agent_id is None or agent_id == request.user.pk:
-            agent, source = request.user, Enrolment.Source.SELF
+            enrolment = services.enrolment_create(
+                agent=request.user,
+                course=course,
+                source=Enrolment.Source.SELF,
+                assigned_by=request.user,
+                due_on=due_on,
+            )
         else:
             agent = permissions.assignable_people_for(request.user).filter(pk=agent_id).first()
             if agent is None:
                 raise PermissionDenied(_("You cannot assign training to this person."))
-            source = permissions.assignment_source_for(request.user, agent)
-        enrolment = services.enrolment_create(
-            agent=agent,
-            course=data.validated_data["course"],
-            source=source,
-            assigned_by=request.user,
-            due_on=data.validated_data.get("due_on"),
-        )
+            enrolment = services.enrolment_assign(
+                agent=agent, course=course, assigned_by=request.user, due_on=due_on
+            )
         return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
 
 
@@ -734,6 +704,17 @@ class EnrolmentLessonsApi(APIView):
     @extend_schema(responses=EnrolmentLessonSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         enrolment = _enrolment_or_404(request.user, pk, own=True)
+        # As on the lesson pages: a locked course says what is missing, not its content.
+        missing = (
+            services.prerequisites_missing(agent=request.user, course=enrolment.course)
+            if enrolment.is_active
+            else []
+        )
+        if missing:
+            raise PermissionDenied(
+                _("This course is locked until you: %(missing)s.")
+                % {"missing": services.join_clauses(missing)}
+            )
         lessons = selectors.lessons_for(enrolment, language=get_language() or "")
         return Response(EnrolmentLessonSerializer(lessons, many=True).data)
 

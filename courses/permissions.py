@@ -1,5 +1,8 @@
 """Who may see and change courses, enrolments and sessions (pages and API alike)."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from lms.models import Mentorship, Role, Team, User
@@ -56,6 +59,45 @@ def assignable_people_for(user: User) -> QuerySet[User]:
             pk__in=Mentorship.objects.filter(mentor=user, ended_on__isnull=True).values("mentee")
         )
     return people.filter(rule)
+
+
+@dataclass(frozen=True)
+class Assignees:
+    """Whom an assignment reaches: the team's members (recorded with the team), the other
+    people named one by one, and those among them the assigner may not assign to."""
+
+    members: list[User]
+    others: list[User]
+    refused: list[User]
+
+    @property
+    def everyone(self) -> list[User]:
+        return [*self.members, *self.others]
+
+
+def assignees_for(user: User, *, team: Team | None, people: Iterable[User]) -> Assignees:
+    """The team's active members and the other people named, each once, in a stable order
+    (members by name, then the people as given), and whom of them the user may not assign
+    training to (``assignable_people_for``). Two queries at most, whatever the numbers."""
+    members: list[User] = []
+    if team is not None:
+        # Whoever assigns does not assign to themselves, even in their own team.
+        members = list(
+            team.members.filter(is_active=True)
+            .exclude(pk=user.pk)
+            .select_related("team")
+            .order_by("display_name", "username")
+        )
+    member_ids = {m.pk for m in members}
+    others = list({p.pk: p for p in people if p.pk not in member_ids}.values())
+    everyone = members + others
+    assignable = set(
+        assignable_people_for(user)
+        .filter(pk__in=[p.pk for p in everyone])
+        .values_list("pk", flat=True)
+    )
+    refused = [p for p in everyone if p.pk not in assignable]
+    return Assignees(members=members, others=others, refused=refused)
 
 
 def can_assign(user: User) -> bool:

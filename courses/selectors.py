@@ -1,10 +1,22 @@
 """Reads for course pages and the API, each in a fixed number of queries."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.urls import reverse
+from django.utils import timezone
 
 from lms.models import CompetencyLevel, Team, User
 from lms.permissions import people_visible_to
@@ -200,6 +212,26 @@ def lesson_file_for(enrolment: Enrolment, lesson_id: int) -> tuple[str, str]:
     raise LookupError(lesson_id)
 
 
+def overdue_now_q(today: datetime.date | None = None) -> Q:
+    """Enrolments late today: marked overdue, or still open past their due date.
+
+    Both halves are needed: open work past its date is late before the nightly task has
+    marked it, and work the task marked overdue stays late whatever its date says now. The
+    team-progress page and the reports count with this one rule."""
+    today = today or timezone.localdate()
+    return Q(status=Enrolment.Status.OVERDUE) | Q(
+        status__in=Enrolment.ACTIVE_STATUSES, due_on__lt=today
+    )
+
+
+def _is_late(today: datetime.date | None = None) -> Case:
+    return Case(
+        When(overdue_now_q(today), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
 _STATUS_RANK = Case(
     When(status=Enrolment.Status.OVERDUE, then=Value(0)),
     When(status=Enrolment.Status.IN_PROGRESS, then=Value(1)),
@@ -233,13 +265,14 @@ def progress_for(
     course_id: int | None = None,
     page_number: int | str = 1,
 ) -> Page:
-    """Enrolments of the people the viewer looks after, overdue first (one page)."""
+    """Enrolments of the people the viewer looks after, overdue first (one page); each
+    carries ``is_late`` (``overdue_now_q``)."""
     enrolments = (
         enrolments_visible_to(viewer)
         .exclude(agent=viewer)
         .exclude(status=Enrolment.Status.WITHDRAWN)
         .select_related("agent", "agent__team", "course", "assigned_by")
-        .annotate(rank=_STATUS_RANK)
+        .annotate(rank=_STATUS_RANK, is_late=_is_late())
         .order_by("rank", "due_on", "agent__display_name", "id")
     )
     if team_code:

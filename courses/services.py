@@ -7,6 +7,7 @@ saves nothing when the request cannot be honoured.
 import datetime
 import zoneinfo
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -38,6 +39,7 @@ from .models import (
     PathCourse,
     SessionRegistration,
 )
+from .permissions import Assignees, assignees_for, assignment_source_for
 from .signals import course_completed
 
 
@@ -580,6 +582,107 @@ def path_assign(
                 code="already_enrolled",
             ) from exc
     return assignments
+
+
+# --- Assigning work to people and teams (pages and API alike) ------------------------
+
+
+def _assignees_checked(
+    *, assigned_by: User, team: Team | None, people: Iterable[User]
+) -> Assignees:
+    """Whom the assignment reaches; refused as a whole, naming them, when the assigner may
+    not assign training to some of them."""
+    assignees = assignees_for(assigned_by, team=team, people=people)
+    if assignees.refused:
+        message = _("You cannot assign training to %(people)s.") % {
+            "people": join_items(assignees.refused)
+        }
+        raise ValidationError({"people": [ValidationError(message, code="not_assignable")]})
+    return assignees
+
+
+@transaction.atomic
+def path_assign_to_people(
+    *,
+    path: LearningPath,
+    assigned_by: User,
+    team: Team | None = None,
+    people: Iterable[User] = (),
+    due_on: datetime.date | None = None,
+) -> list[PathAssignment]:
+    """Assign a path to a team's active members (their assignments record the team) and to
+    people named one by one, on behalf of ``assigned_by``.
+
+    All or nothing, since the rules are the same for everyone: a person the assigner may
+    not assign to (see ``permissions.assignable_people_for``) refuses the whole request
+    with a ``people`` error naming them; so does any refusal of ``path_assign``.
+    """
+    assignees = _assignees_checked(assigned_by=assigned_by, team=team, people=people)
+    assignments: list[PathAssignment] = []
+    # With nobody at all, path_assign gives its own "choose at least one person".
+    if assignees.members or not assignees.others:
+        assignments += path_assign(
+            path=path, agents=assignees.members, assigned_by=assigned_by, due_on=due_on, team=team
+        )
+    if assignees.others:
+        assignments += path_assign(
+            path=path, agents=assignees.others, assigned_by=assigned_by, due_on=due_on
+        )
+    return assignments
+
+
+def enrolment_assign(
+    *, agent: User, course: Course, assigned_by: User, due_on: datetime.date | None = None
+) -> Enrolment:
+    """Enrol someone on another's behalf, recorded as HR's, a team lead's or a mentor's
+    assignment. The caller has checked that ``assigned_by`` may assign training to
+    ``agent`` (``permissions.assignable_people_for``)."""
+    return enrolment_create(
+        agent=agent,
+        course=course,
+        source=assignment_source_for(assigned_by, agent),
+        assigned_by=assigned_by,
+        due_on=due_on,
+    )
+
+
+@dataclass(frozen=True)
+class CourseAssignResult:
+    enrolled: list[User]
+    already: list[User]  # already enrolled: nothing added
+    failed: list[tuple[User, str]]  # each with the reason, in the user's language
+
+
+def course_assign_to_people(
+    *,
+    course: Course,
+    assigned_by: User,
+    team: Team | None = None,
+    people: Iterable[User] = (),
+    due_on: datetime.date | None = None,
+) -> CourseAssignResult:
+    """Enrol a team's active members and people named one by one in a course.
+
+    Not one transaction on purpose: each person is enrolled on their own, so that one
+    refusal (already enrolled, no longer active) does not undo the others; the result
+    says who was enrolled, who already was and who was refused and why. A person the
+    assigner may not assign to refuses the whole request before anyone is enrolled.
+    """
+    assignees = _assignees_checked(assigned_by=assigned_by, team=team, people=people)
+    enrolled: list[User] = []
+    already: list[User] = []
+    failed: list[tuple[User, str]] = []
+    for person in assignees.everyone:
+        try:
+            enrolment_assign(agent=person, course=course, assigned_by=assigned_by, due_on=due_on)
+        except ValidationError as exc:
+            if exc.code == "already_enrolled":
+                already.append(person)
+            else:
+                failed.append((person, " ".join(exc.messages)))
+        else:
+            enrolled.append(person)
+    return CourseAssignResult(enrolled=enrolled, already=already, failed=failed)
 
 
 # --- Sessions ------------------------------------------------------------------------

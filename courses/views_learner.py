@@ -1,12 +1,9 @@
 """The agent's pages: my learning, the catalogue, a course, its sessions, the lesson player."""
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
 from lms import selectors as lms_selectors
+from lms.files import file_response
 from lms.models import User
 
 from . import hooks, selectors, services
@@ -296,21 +294,15 @@ def lesson_done(request: HttpRequest, enrolment_id: int, lesson_id: int) -> Http
     return render(request, "courses/lesson.html#status", context)
 
 
-def file_response(storage_name: str, file_name: str) -> FileResponse:
-    """A stored file as a download; a file missing from storage is a 404."""
-    try:
-        handle = default_storage.open(storage_name, "rb")
-    except OSError as exc:  # FileNotFoundError among them
-        raise Http404 from exc
-    content_type = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
-    return FileResponse(handle, as_attachment=True, filename=file_name, content_type=content_type)
-
-
 @login_required
 def lesson_file(request: HttpRequest, enrolment_id: int, lesson_id: int) -> HttpResponse:
     """The file of a lesson, as published in the learner's own version; 404 for anyone
-    else (media files are never served publicly)."""
+    else (media files are never served publicly) and while the course is locked."""
     enrolment = _own_enrolment_or_404(request.user, enrolment_id)
+    if enrolment.is_active and services.prerequisites_missing(
+        agent=request.user, course=enrolment.course
+    ):
+        raise Http404  # the lessons of a locked course open with the course
     try:
         storage_name, file_name = selectors.lesson_file_for(enrolment, lesson_id)
     except LookupError as exc:

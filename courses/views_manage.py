@@ -8,7 +8,6 @@ reads through a selector, validates a form and calls a service.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -46,7 +45,6 @@ from .models import (
 )
 from .permissions import (
     assign_teams_for,
-    assignment_source_for,
     can_assign,
     can_author,
     can_manage_enrolment,
@@ -66,13 +64,6 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 # --- Progress table ------------------------------------------------------------------
 
 
-def _is_late(enrolment: Enrolment, today) -> bool:
-    # Late before the nightly task has marked it overdue still counts as late.
-    return enrolment.status == Enrolment.Status.OVERDUE or (
-        enrolment.is_active and enrolment.due_on is not None and enrolment.due_on < today
-    )
-
-
 def _progress_headers() -> list[str]:
     return [
         _("Person"),
@@ -87,7 +78,7 @@ def _progress_headers() -> list[str]:
     ]
 
 
-def _progress_rows(enrolments, today):
+def _progress_rows(enrolments):
     yes, no = _("Yes"), _("No")
     for e in enrolments:
         yield [
@@ -95,7 +86,8 @@ def _progress_rows(enrolments, today):
             str(e.agent.team) if e.agent.team else "",
             str(e.course),
             e.get_status_display(),
-            yes if _is_late(e, today) else no,
+            # ``is_late`` comes from the selector (``overdue_now_q``), as in the reports.
+            yes if e.is_late else no,
             e.progress,
             e.due_on,
             str(e.assigned_by) if e.assigned_by else "",
@@ -115,16 +107,13 @@ def progress(request: HttpRequest) -> HttpResponse:
         courses=selectors.progress_courses(),
     )
     page = selectors.progress_for(user, page_number=request.GET.get("page", 1), **form.filters())
-    today = timezone.localdate()
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
         # The paginator's queryset is the whole filtered table, not just this page.
         return table_response(
-            fmt, _progress_headers(), _progress_rows(page.paginator.object_list, today), "progress"
+            fmt, _progress_headers(), _progress_rows(page.paginator.object_list), "progress"
         )
     rows = list(page.object_list)
-    for enrolment in rows:
-        enrolment.is_late = _is_late(enrolment, today)
     context = {
         "form": form,
         "page": page,
@@ -183,55 +172,37 @@ def assign(request: HttpRequest) -> HttpResponse:
     return render(request, "courses/manage/assign.html", {"form": form, "result": result})
 
 
-def _assign_course(request: HttpRequest, form: AssignForm) -> dict:
-    """Enrol each person on their own: one person's refusal does not undo the others."""
-    course = form.cleaned_data["course"]
-    enrolled, already, failed = [], [], []
-    for person in form.everyone():
-        try:
-            services.enrolment_create(
-                agent=person,
-                course=course,
-                source=assignment_source_for(request.user, person),
-                assigned_by=request.user,
-                due_on=form.cleaned_data["due_on"],
-            )
-        except ValidationError as exc:
-            if exc.code == "already_enrolled":
-                already.append(person)
-            else:
-                failed.append((person, " ".join(exc.messages)))
-        else:
-            enrolled.append(person)
+def _assign_course(request: HttpRequest, form: AssignForm) -> dict | None:
+    try:
+        result = services.course_assign_to_people(
+            course=form.cleaned_data["course"],
+            assigned_by=request.user,
+            team=form.cleaned_data.get("team"),
+            people=form.cleaned_data["people"],
+            due_on=form.cleaned_data["due_on"],
+        )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
     return {
         "kind": "course",
-        "target": course,
-        "enrolled": enrolled,
-        "already": already,
-        "failed": failed,
+        "target": form.cleaned_data["course"],
+        "enrolled": result.enrolled,
+        "already": result.already,
+        "failed": result.failed,
     }
 
 
 def _assign_path(request: HttpRequest, form: AssignForm) -> dict | None:
-    """Assign the path to the team's members (recorded with the team) and to the people
-    chosen one by one; all or nothing, since the rules are the same for everyone."""
     path = form.cleaned_data["path"]
-    team = form.cleaned_data.get("team")
-    members = form.cleaned_data["team_members"]
-    member_ids = {m.pk for m in members}
-    others = [p for p in form.cleaned_data["people"] if p.pk not in member_ids]
-    due_on = form.cleaned_data["due_on"]
     try:
-        with transaction.atomic():
-            assignments = []
-            if members:
-                assignments += services.path_assign(
-                    path=path, agents=members, assigned_by=request.user, due_on=due_on, team=team
-                )
-            if others:
-                assignments += services.path_assign(
-                    path=path, agents=others, assigned_by=request.user, due_on=due_on
-                )
+        assignments = services.path_assign_to_people(
+            path=path,
+            assigned_by=request.user,
+            team=form.cleaned_data.get("team"),
+            people=form.cleaned_data["people"],
+            due_on=form.cleaned_data["due_on"],
+        )
     except ValidationError as exc:
         add_service_errors(form, exc)
         return None

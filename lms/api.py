@@ -13,15 +13,18 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.generics import ListAPIView
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from . import permissions, selectors, services
+from .api_auth import PreferencesTokenAuthentication, token_expires_at, token_issue, token_revoke
 from .models import (
     Area,
     BehaviouralIndicator,
@@ -533,9 +536,41 @@ class MentorshipEndApi(APIView):
         return Response(MentorshipSerializer(mentorship).data)
 
 
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
 class TokenApi(ObtainAuthToken):
-    """A token for a username and password; password guessing is slowed down here as on
-    the login page."""
+    """POST: a token for a username and password, valid ``API_TOKEN_TTL_DAYS`` days; the
+    same token until it expires, then a new one. Password guessing is slowed down here as
+    on the login page. DELETE (with the token): revoke it."""
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
+
+    def get_permissions(self):
+        if self.request.method == "DELETE":
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+    def get_authenticators(self):
+        # Only the token itself can revoke it. A POST reads no credentials but the body's,
+        # so that a client still sending its expired token can get a new one.
+        if getattr(self.request, "method", "DELETE") == "DELETE":  # no request: the schema
+            return [PreferencesTokenAuthentication()]
+        return []
+
+    @extend_schema(request=AuthTokenSerializer, responses=TokenSerializer)
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        token = token_issue(user=data.validated_data["user"])
+        return Response(
+            TokenSerializer({"token": token.key, "expires_at": token_expires_at(token)}).data
+        )
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, *args, **kwargs) -> Response:
+        token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -27,7 +27,12 @@ class _Echo:
 def _text(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+    if isinstance(value, Decimal):
+        # Aggregates come back with the database's digits (97.2100000000000): the value,
+        # not its storage, without trailing zeros.
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)  # a number, negative or not, is data, never a formula
     return str(cell_safe(str(value)))
 

@@ -36,7 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ImportJob, ServiceKPI, User
+from .models import ImportJob, Role, ServiceKPI, User
 from .tabular import Column, RowError, TableRejected, read_table
 
 MAX_ROWS = 20000
@@ -77,10 +77,12 @@ TEMPLATE_HEADERS = [
     "满意度",
     "投诉量",
 ]
+# Example people (YS9001, YS9002) that no real roster or the demo uses: the template of
+# the people import creates them, so the two templates can be tried one after the other.
 TEMPLATE_ROWS = [
-    ["YS0001", "周", "2026-01-05", 312, 35, 420, "82%", 4.6, 1],
-    ["YS0001", "日", "2026-01-05", 58, 28.5, 395, 0.85, "96%", 0],
-    ["YS0002", "week", "2026-01-07", 287, 41, 465, 79, 88, 2],
+    ["YS9001", "周", "2026-01-05", 312, 35, 420, "82%", 4.6, 1],
+    ["YS9001", "日", "2026-01-05", 58, 28.5, 395, 0.85, "96%", 0],
+    ["YS9002", "week", "2026-01-07", 287, 41, 465, 79, 88, 2],
 ]
 
 PERIODS = {
@@ -230,7 +232,12 @@ def _labels() -> dict[str, str]:
 
 
 def parse_row(
-    line: int, cells: dict[str, str], agents: dict[str, int], today: datetime.date
+    line: int,
+    cells: dict[str, str],
+    agents: dict[str, int],
+    today: datetime.date,
+    *,
+    others: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[KPIRow | None, list[RowError]]:
     """One row checked in full: every problem in it, not just the first."""
     errors: list[RowError] = []
@@ -247,6 +254,14 @@ def parse_row(
     agent_id = agents.get(number)
     if not number:
         errors.append(RowError(line, _("The employee number is missing.")))
+    elif agent_id is None and number in others:
+        errors.append(
+            RowError(
+                line,
+                _("%(no)s is not an agent: service KPIs are kept for agents only.")
+                % {"no": number},
+            )
+        )
     elif agent_id is None:
         errors.append(RowError(line, _("Unknown employee number “%(no)s”.") % {"no": number}))
     period = check(parse_period, cells.get("period", ""))
@@ -321,15 +336,15 @@ def kpi_import(*, job: ImportJob, progress_every: int = PROGRESS_EVERY) -> Impor
     job.save(update_fields=["total"])
 
     numbers = {cells.get("employee_no", "") for _line, cells in table.rows}
-    agents = dict(
-        User.objects.filter(employee_no__in=numbers - {""}).values_list("employee_no", "pk")
-    )
+    people = User.objects.filter(employee_no__in=numbers - {""})
+    agents = dict(people.filter(groups__name=Role.AGENT).values_list("employee_no", "pk"))
+    others = set(people.exclude(pk__in=agents.values()).values_list("employee_no", flat=True))
     today = timezone.localdate()
     rows: list[KPIRow] = []
     errors: list[RowError] = []
     first_line: dict[tuple, int] = {}
     for index, (line, cells) in enumerate(table.rows, start=1):
-        row, row_errors = parse_row(line, cells, agents, today)
+        row, row_errors = parse_row(line, cells, agents, today, others=others)
         errors += row_errors
         if row is not None:
             if row.key in first_line:

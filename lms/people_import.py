@@ -17,6 +17,11 @@ Rules a newcomer would ask about (also on the import page):
   mentorship is created through ``mentorship_create`` (role, capacity, one active mentor).
   A person who already has another active mentor is an error: HR ends that mentorship on
   the mentorships page first, so that a file never silently re-assigns mentees.
+- A team lead leads the team on their row (the ``team`` cell, else their stored team):
+  the file names who leads each team, replacing the team's previous lead. Two team leads
+  for one team in a file is an error. Taking the team lead role away, or marking the
+  person as having left, also ends their leading of every team they lead. A lead who
+  moves to another team keeps leading the old one until the file names its new lead.
 - New people get an unusable password: they choose one through the password reset.
 """
 
@@ -30,16 +35,19 @@ from functools import reduce
 from django.contrib.auth.models import Group
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Page, Paginator
 from django.core.validators import validate_email, validate_slug
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import services
-from .models import Mentorship, PositionProfile, Role, Team, User
+from .models import ImportJob, Mentorship, PositionProfile, Role, Team, User
 from .tabular import Column, RowError, TableRejected, read_table
 
+JOBS_PER_PAGE = 20
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
 WRITE_BATCH = 500
@@ -74,11 +82,13 @@ TEMPLATE_HEADERS = [
     "角色",
     "在职",
 ]
+# Example people that no real roster or the demo uses (YS9001, example.* usernames), so
+# that checking the template itself on a live system changes nobody who exists.
 TEMPLATE_ROWS = [
-    ["YS0001", "chen.jing", "陈静", "Jing Chen", "chen.jing@example.com", "apparel", "服饰组",
-     "", "2024-03-01", "", "客服、导师", "是"],
-    ["YS0002", "wang.yutong", "王雨桐", "Yutong Wang", "", "apparel", "", "", "2025/07/15",
-     "YS0001", "客服", "是"],
+    ["YS9001", "example.chen", "陈静", "Jing Chen", "example.chen@example.com", "apparel",
+     "服饰组", "", "2024-03-01", "", "客服、导师", "是"],
+    ["YS9002", "example.wang", "王雨桐", "Yutong Wang", "", "apparel", "", "", "2025/07/15",
+     "YS9001", "客服", "是"],
 ]  # fmt: skip
 
 IMPORTED_ROLES = (Role.AGENT, Role.MENTOR, Role.TRAINER, Role.TEAM_LEAD, Role.HR)
@@ -140,6 +150,8 @@ class _Row:
     roles: frozenset[str] | None = None  # None: the cell was empty
     mentor_no: str = ""
     new_team: tuple[str, str] | None = None  # (code, Chinese name) of a team to create
+    leads: tuple[str, object] | None = None  # the team to lead from now on (see _team_key)
+    stops_leading: list[Team] = field(default_factory=list)
 
 
 # --- Parsing cells ------------------------------------------------------------------------
@@ -237,6 +249,7 @@ def _labels() -> dict[str, str]:
         "is_active": _("Active"),
         "roles": _("Roles"),
         "mentor": _("Mentor"),
+        "leads": _("Leads team"),
     }
 
 
@@ -264,7 +277,13 @@ class _Checker:
         self.usernames = dict(
             User.objects.filter(username__in=usernames - {""}).values_list("username", "pk")
         )
-        self.teams = _Lookup(list(Team.objects.all()))
+        all_teams = list(Team.objects.select_related("lead"))
+        self.teams = _Lookup(all_teams)
+        self.lead_of = {team.pk: team.lead for team in all_teams}
+        self.led_teams: dict[int, list[Team]] = defaultdict(list)
+        for team in all_teams:
+            if team.lead_id is not None:
+                self.led_teams[team.lead_id].append(team)
         self.positions = _Lookup(list(PositionProfile.objects.all()))
         stored_ids = [u.pk for u in self.people.values()]
         self.current_mentor = dict(
@@ -286,6 +305,7 @@ class _Checker:
         self._duplicates()
         rows = [row for line, cells in self.table if (row := self._row(line, cells))]
         self._mentors(rows)
+        self._leads(rows)
         self.errors.sort(key=lambda e: e.line)
         return rows
 
@@ -451,6 +471,13 @@ class _Checker:
 
     def _role_removal(self, row: _Row) -> None:
         user = row.user
+        if (
+            user is not None
+            and self.by is not None
+            and user.pk == self.by.pk
+            and row.values.get("is_active") is False
+        ):
+            self.error(row.line, _("You cannot mark yourself as having left."))
         if user is None or row.roles is None:
             return
         if Role.MENTOR not in row.roles and self.mentee_counts.get(user.pk):
@@ -519,6 +546,56 @@ class _Checker:
                     _("%(name)s would coach more than %(capacity)s people, the capacity.")
                     % {"name": mentor_name, "capacity": capacity},
                 )
+
+    def _leads(self, rows: list[_Row]) -> None:
+        """Who leads which team once the file is in: an active team lead leads the team on
+        their row; a team claimed twice is an error on each line."""
+        claims: dict[tuple, list[_Row]] = defaultdict(list)
+        for row in rows:
+            leading = Role.TEAM_LEAD in _final_roles(row, row.user) and _final_active(row, row.user)
+            key = _team_key(row) if leading else None
+            if key is not None:
+                claims[key].append(row)
+        for key, found in claims.items():
+            if len(found) > 1:
+                for row in found:
+                    others = ", ".join(str(r.line) for r in found if r is not row)
+                    self.error(
+                        row.line,
+                        _("A team has one team lead; this team has another on line %(lines)s.")
+                        % {"lines": others},
+                    )
+                continue
+            row = found[0]
+            if row.user is None or self.current_lead(key) != row.user:
+                row.leads = key
+        for row in rows:
+            user = row.user
+            if user is None or user.pk not in self.led_teams:
+                continue
+            # Only what the file changes ends a lead: a lead set by an administrator on
+            # someone without the role stays while the file does not speak of roles.
+            role_taken = (
+                row.roles is not None
+                and Role.TEAM_LEAD in user.role_names
+                and Role.TEAM_LEAD not in row.roles
+            )
+            if role_taken or not _final_active(row, user):
+                row.stops_leading = [
+                    team for team in self.led_teams[user.pk] if ("team", team.pk) not in claims
+                ]
+
+    def current_lead(self, key: tuple) -> User | None:
+        """The stored lead of a team key (None for a new team or a team without one)."""
+        return self.lead_of.get(key[1]) if key[0] == "team" else None
+
+
+def _team_key(row: _Row) -> tuple | None:
+    """("team", pk) for a stored team, ("new", code) for one the file creates."""
+    if row.new_team is not None:
+        return ("new", row.new_team[0])
+    team = row.values.get("team") or (row.user.team if row.user is not None else None)
+    return ("team", team.pk) if team is not None else None
 
 
 def _default_capacity() -> int:
@@ -590,7 +667,22 @@ def _changes(row: _Row, checker: _Checker) -> RowChange:
         )
     if row.mentor_no and (user is None or checker.current_mentor.get(user.pk) != row.mentor_no):
         change.fields.append(FieldChange(labels["mentor"], "—", row.mentor_no))
+    if row.leads is not None:
+        team = _team_named(row)
+        previous = checker.current_lead(row.leads)
+        if previous is not None:
+            team = _("%(team)s, instead of %(name)s") % {"team": team, "name": previous}
+        change.fields.append(FieldChange(labels["leads"], "—", team))
+    if row.stops_leading:
+        led = "、".join(str(team) for team in row.stops_leading)
+        change.fields.append(FieldChange(labels["leads"], led, "—"))
     return change
+
+
+def _team_named(row: _Row) -> str:
+    if row.new_team is not None:
+        return row.new_team[1]
+    return str(row.values.get("team") or row.user.team)
 
 
 class _Undo(Exception):
@@ -640,6 +732,43 @@ def people_import(*, upload, filename: str, dry_run: bool, by: User | None) -> I
     return result
 
 
+def people_import_recorded(
+    *, upload: UploadedFile, dry_run: bool, by: User | None
+) -> tuple[ImportResult, ImportJob | None]:
+    """``people_import``, and for a real import (not a check) a record of it in the import
+    history: who, when, the file, what it changed or why it was refused."""
+    result = people_import(upload=upload, filename=upload.name, dry_run=dry_run, by=by)
+    if dry_run:
+        return result, None
+    job = ImportJob(
+        kind=ImportJob.Kind.PEOPLE,
+        original_name=upload.name[:200],
+        status=ImportJob.Status.DONE if result.ok else ImportJob.Status.REJECTED,
+        total=result.rows,
+        processed=result.rows,
+        summary={
+            "rows": result.rows,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "teams_created": len(result.teams_created),
+        },
+        errors=[error.as_dict() for error in result.errors],
+        created_by=by,
+        finished_at=timezone.now(),
+    )
+    upload.seek(0)
+    job.file.save(upload.name, upload, save=False)
+    job.save()
+    return result, job
+
+
+def people_import_jobs_page(*, page_number) -> Page:
+    """The people import history, newest first (one query for the page and its people)."""
+    jobs = ImportJob.objects.filter(kind=ImportJob.Kind.PEOPLE).select_related("created_by")
+    return Paginator(jobs, JOBS_PER_PAGE).get_page(page_number)
+
+
 @transaction.atomic
 def _apply(rows: list[_Row], checker: _Checker, by: User | None) -> None:
     teams = {
@@ -668,6 +797,7 @@ def _apply(rows: list[_Row], checker: _Checker, by: User | None) -> None:
     people = {r.employee_no: r.user for r in rows if r.user is not None}
     people.update({r.employee_no: p for r, p in new_people})
     _set_roles(rows, people)
+    _set_leads(rows, people, teams)
 
     errors = []
     for row in rows:
@@ -705,6 +835,20 @@ def _set_roles(rows: list[_Row], people: dict[str, User]) -> None:
     for start in range(0, len(remove), WRITE_BATCH):
         pairs = [Q(user_id=u, group_id=g) for u, g in remove[start : start + WRITE_BATCH]]
         through.objects.filter(reduce(operator.or_, pairs)).delete()
+
+
+def _set_leads(rows: list[_Row], people: dict[str, User], new_teams: dict[str, Team]) -> None:
+    # Few rows lead a team, so a query each is bounded by the number of teams.
+    for row in rows:
+        person = people[row.employee_no]
+        if row.stops_leading:
+            Team.objects.filter(pk__in=[t.pk for t in row.stops_leading], lead=person).update(
+                lead=None
+            )
+        if row.leads is not None:
+            kind, key = row.leads
+            pk = new_teams[key].pk if kind == "new" else key
+            Team.objects.filter(pk=pk).update(lead=person)
 
 
 def template_rows() -> tuple[list[str], list[list]]:

@@ -167,6 +167,24 @@ def heatmap_for(
     return Heatmap(competencies=competencies, page=page, rows=rows, teams=heatmap_teams_for(viewer))
 
 
+def heatmap_levels_all(data: Heatmap) -> list[tuple[User, list[int]]]:
+    """Every person of the heatmap's filtered list (not just its page) with their levels
+    in the order of ``data.competencies``: for exports, in two queries."""
+    everyone = data.page.paginator.object_list
+    # A subquery rather than a list of ids: a whole organisation would overflow the
+    # database's limit on query parameters.
+    levels = {
+        (agent_id, competency_id): level
+        for agent_id, competency_id, level in CompetencyLevel.objects.filter(
+            agent_id__in=everyone.values("pk")
+        ).values_list("agent_id", "competency_id", "level")
+    }
+    return [
+        (person, [levels.get((person.pk, c.pk), 0) for c in data.competencies])
+        for person in everyone
+    ]
+
+
 def evidence_for(agent: User) -> QuerySet[Evidence]:
     return Evidence.objects.filter(agent=agent).select_related(
         "competency", "recorded_by", "withdrawn_by"

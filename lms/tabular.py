@@ -64,7 +64,9 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise TableRejected([RowError(0, _("Save the CSV file as UTF-8."))])
+    raise TableRejected(
+        [RowError(0, _("The file is neither UTF-8 nor GBK text: save the CSV as UTF-8."))]
+    )
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
@@ -143,6 +145,8 @@ def read_table(
         cells = {h: _cell(v) for h, v in zip(header, values, strict=False) if h}
         if any(cells.values()):
             table.rows.append((line, cells))
+    if not table.rows:
+        raise TableRejected([RowError(2, _("The file has no rows under its header."))])
     if len(table.rows) > max_rows:
         raise TableRejected([RowError(0, _("At most %(max)s rows per file.") % {"max": max_rows})])
     return table

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from . import hooks, selectors, services, throttle
 from .exports import FORMATS, table_response
 from .forms import LanguageForm, MentorshipForm
-from .models import CompetencyLevel, Level, Notification, Role, User
+from .models import Level, Notification, Role, User
 from .permissions import (
     can_manage_mentorships,
     can_view_heatmap,
@@ -92,27 +92,12 @@ def heatmap(request: HttpRequest) -> HttpResponse:
 
 
 def _heatmap_export(fmt: str, data: selectors.Heatmap) -> HttpResponse:
-    """The whole filtered table, not the page: every person the page could list (the
-    paginator's queryset, already limited to the viewer's people) with level names."""
-    everyone = data.page.paginator.object_list
-    people = list(everyone)
-    # A subquery rather than a list of ids: a whole organisation would overflow the
-    # database's limit on query parameters.
-    levels = {
-        (agent_id, competency_id): level
-        for agent_id, competency_id, level in CompetencyLevel.objects.filter(
-            agent_id__in=everyone.values("pk")
-        ).values_list("agent_id", "competency_id", "level")
-    }
+    """The whole filtered table, not the page, with level names."""
     labels = {0: _("Not yet"), **dict(Level.choices)}
     headers = [_("Person"), _("Team"), *(str(c.name) for c in data.competencies)]
     rows = (
-        [
-            str(person),
-            str(person.team) if person.team else "",
-            *(str(labels[levels.get((person.pk, c.pk), 0)]) for c in data.competencies),
-        ]
-        for person in people
+        [str(person), str(person.team) if person.team else "", *(str(labels[v]) for v in values)]
+        for person, values in selectors.heatmap_levels_all(data)
     )
     return table_response(fmt, headers, rows, "heatmap")
 

@@ -88,27 +88,6 @@ def _distribution_export(distribution: reports.LevelDistribution, filename: str,
     return table_response(fmt, headers, rows, filename)
 
 
-def _people_export(table: reports.PeopleTable, filename: str, fmt: str):
-    headers = [
-        _("Person"),
-        _("Employee number"),
-        _("Team"),
-        _("Position profile"),
-        *(c.name for c in table.competencies),
-    ]
-    rows = (
-        [
-            str(person),
-            person.employee_no,
-            person.team.name if person.team else "",
-            person.position.name if person.position else "",
-            *levels,
-        ]
-        for person, levels in table.rows
-    )
-    return table_response(fmt, headers, rows, filename)
-
-
 EXPORT_TABLES = ("teams", "levels", "people")
 
 
@@ -133,8 +112,8 @@ def competency_report(request: HttpRequest) -> HttpResponse | StreamingHttpRespo
             data = reports.level_distribution(viewer, team=team, position=position)
             return _distribution_export(data, "competency-levels", fmt)
         if table == "people":
-            data = reports.people_competency_table(viewer, team=team, position=position)
-            return _people_export(data, "competency-heatmap-people", fmt)
+            export = reports.people_competency_export(viewer, team=team, position=position)
+            return table_response(fmt, export.headers, export.rows, "competency-heatmap-people")
         raise Http404
 
     heatmap = reports.team_competency_heatmap(viewer, team=team, position=position)

@@ -411,7 +411,7 @@ def test_hr_imports_people_and_kpis_and_reads_reports_exports_and_the_monthly_pd
     form = form_posting_to(page, re.escape(kpi_url))
     with django_capture_on_commit_callbacks() as queued:
         uploaded = post_file(hr_client, form, "一季度服务指标.csv", kpis)
-    job = ImportJob.objects.get()
+    job = ImportJob.objects.get(kind=ImportJob.Kind.KPI)
     assert (job.kind, job.status, job.dry_run, job.created_by) == (
         ImportJob.Kind.KPI,
         ImportJob.Status.QUEUED,
@@ -534,7 +534,7 @@ def test_hr_imports_people_and_kpis_and_reads_reports_exports_and_the_monthly_pd
 
     verdict = text_of(block(section, "p", "impact-verdict"))
     assert verdict == (
-        f"有改善：首次响应时长 变化了 -10.0s（95% 置信区间 {low}s 至 {high}s，n = 5）。"
+        f"有改善：首次响应时长变化了 -10.0s（95% 置信区间 {low}s 至 {high}s，n = 5）。"
     )
     assert "参与比较：5 人在完成当周之前 4 周和之后 4 周都有指标数据。" in section
     groups = headed_rows(block(section, "table", "impact-table"))

@@ -9,8 +9,8 @@ computed in Python over the rows of one query.
 The period (``Filters.start`` … ``Filters.end``, both days included, in the site's time
 zone) applies to the events counted: enrolments made, paths completed, quiz attempts
 submitted, grades finalised. Two figures are a picture of today instead, and say so on
-the page: overdue work (open enrolments past their due date now) and certification
-coverage and expiries (certificates valid today).
+the page: overdue work (``courses.selectors.overdue_now_q``: marked overdue, or open past
+its due date, now) and certification coverage and expiries (certificates valid today).
 """
 
 import datetime
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Attempt, Grade, Question
 from courses.models import Enrolment, LearningPath, PathAssignment, PathCourse
+from courses.selectors import overdue_now_q
 from lms.models import Competency, PositionProfile, Team, User
 from lms.models.bilingual import pick_language
 from lms.permissions import can_view_heatmap, heatmap_people_for, heatmap_teams_for
@@ -106,7 +107,7 @@ class TrainingRow:
     team: str
     enrolments: int = 0  # made in the period (not withdrawn)
     completed: int = 0  # of those, completed by the end of the period
-    overdue: int = 0  # open today and past their due date (not bound to the period)
+    overdue: int = 0  # late today, as on the team-progress page (not bound to the period)
 
     @property
     def completion_rate(self) -> Decimal | None:
@@ -121,7 +122,7 @@ class TrainingTable:
 
 def training_by_team(viewer: User, filters: Filters) -> TrainingTable:
     """Per team: enrolments made in the period, the share completed by its end, and
-    open work past its due date today. Two queries."""
+    work late today (``overdue_now_q``, the team-progress page's rule). Two queries."""
     people = people_in_view(viewer, filters).values("pk")
     team_fields = ("agent__team_id", "agent__team__name_zh", "agent__team__name_en")
     made = (
@@ -142,11 +143,7 @@ def training_by_team(viewer: User, filters: Filters) -> TrainingTable:
         .order_by()
     )
     late = (
-        Enrolment.objects.filter(
-            agent__in=people,
-            status__in=Enrolment.ACTIVE_STATUSES,
-            due_on__lt=timezone.localdate(),
-        )
+        Enrolment.objects.filter(overdue_now_q(), agent__in=people)
         .values(*team_fields)
         .annotate(total=Count("pk"))
         .order_by()

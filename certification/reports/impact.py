@@ -1,7 +1,8 @@
 """Training impact: did a course, path or certificate move the service KPIs?
 
 Two reads for the impact page, each a fixed number of queries whatever the number of
-people (the KPI rows are fetched in one query and averaged here):
+people (the KPIs per agent and week come from ``kpis.agent_weeks``: weekly rows, or a
+week's daily rows summed by the database; the means are taken here):
 
 - ``impact_for``: the people who completed the subject, their mean weekly KPI in the N
   weeks before their completion week against the N weeks after (paired), and the same
@@ -26,11 +27,11 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Scenario, Submission
 from courses.models import Course, Enrolment, LearningPath, PathCourse
-from lms.models import Role, ServiceKPI, Team, User
+from lms.models import Role, Team, User
 from lms.permissions import can_view_heatmap, heatmap_teams_for
 
 from ..models import Certificate, Program
-from . import stats
+from . import kpis, stats
 
 WEEK = datetime.timedelta(days=7)
 MIN_WEEKS, MAX_WEEKS, DEFAULT_WEEKS = 2, 12, 4
@@ -46,13 +47,17 @@ class Kpi:
     lower_is_better: bool
     fields: tuple[str, ...]
 
-    def weekly_value(self, row: dict) -> float | None:
+    @property
+    def is_share(self) -> bool:
+        """A share in %: its differences are percentage points, not percent."""
+        return self.unit == "%"
+
+    def weekly_value(self, week: kpis.AgentWeek) -> float | None:
         if self.code == "complaints":
             # A count depends on volume; per 100 contacts compares people fairly. A week
             # without contacts has no rate.
-            contacts = row["contacts"]
-            return 100 * row["complaints"] / contacts if contacts else None
-        return float(row[self.fields[0]])
+            return 100 * week.complaints / week.contacts if week.contacts else None
+        return float(getattr(week, self.fields[0]))
 
 
 KPIS: dict[str, Kpi] = {
@@ -97,6 +102,22 @@ def impact_people_for(viewer: User, team: Team | None = None) -> QuerySet[User]:
     if team is not None:
         people = people.filter(team=team)
     return people
+
+
+def _by_title(subjects: Iterable[Subject]) -> list[Subject]:
+    # The title in the active language (``str``), so English readers get an English order;
+    # the code breaks ties and keeps the order stable.
+    return sorted(subjects, key=lambda subject: (str(subject).casefold(), subject.code))
+
+
+def impact_subjects() -> dict[str, list[Subject]]:
+    """What the impact page offers, each kind ordered by its title in the active language:
+    courses out of draft, every path, every program. Three queries."""
+    return {
+        "course": _by_title(Course.objects.exclude(status=Course.Status.DRAFT)),
+        "path": _by_title(LearningPath.objects.all()),
+        "program": _by_title(Program.objects.all()),
+    }
 
 
 # --- Completions ------------------------------------------------------------------------
@@ -159,16 +180,13 @@ def completions(subject: Subject, people: QuerySet[User]) -> dict[int, datetime.
 def weekly_values(
     kpi: Kpi, people: QuerySet[User], first: datetime.date, last: datetime.date
 ) -> dict[int, dict[datetime.date, float]]:
-    """Person id → {Monday: the KPI that week} for the weeks starting in [first, last]:
-    one query."""
-    rows = ServiceKPI.objects.filter(
-        period=ServiceKPI.Period.WEEK, agent__in=people, starts_on__range=(first, last)
-    ).values("agent_id", "starts_on", *kpi.fields)
+    """Person id → {Monday: the KPI that week} for the weeks starting in [first, last],
+    from weekly rows or, for a week without one, its daily rows: two queries."""
     values: dict[int, dict[datetime.date, float]] = defaultdict(dict)
-    for row in rows:
-        value = kpi.weekly_value(row)
+    for week in kpis.agent_weeks(first, last, agents=people):
+        value = kpi.weekly_value(week)
         if value is not None:
-            values[row["agent_id"]][row["starts_on"]] = value
+            values[week.agent_id][week.starts_on] = value
     return values
 
 
@@ -273,7 +291,7 @@ def impact_for(
     viewer: User,
 ) -> Impact:
     """Compare completers before and after their completion week, and against the people
-    who had not completed by the end of the aligned period. Three or four queries."""
+    who had not completed by the end of the aligned period. Four or five queries."""
     if not MIN_WEEKS <= weeks <= MAX_WEEKS:
         raise ValueError("weeks out of range")
     people = impact_people_for(viewer, team)
@@ -372,7 +390,7 @@ def kpi_by_drills(
     team: Team | None = None,
 ) -> Drills:
     """People with KPI weeks starting in [since, until], bucketed by the role-play drills
-    graded up to the end of ``until``; each person's mean weekly KPI counts once. Two
+    graded up to the end of ``until``; each person's mean weekly KPI counts once. Three
     queries."""
     people = impact_people_for(viewer, team)
     values = weekly_values(kpi, people, since, until)

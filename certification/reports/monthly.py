@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -20,9 +21,11 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Attempt, Submission
 from courses.models import Enrolment
-from lms.models import Role, ServiceKPI, Team, User
+from courses.selectors import overdue_now_q
+from lms.models import Role, Team, User
 
 from ..models import Certificate, MonthlyReport, PointsEntry
+from .kpis import agent_weeks
 
 
 @dataclass
@@ -37,10 +40,14 @@ class TeamFigures:
     roleplay_average: float | None = None
     certificates_issued: int = 0
     points: int = 0
+    # Agent-weeks starting in the month (a weekly row, or a week of daily rows); the
+    # means below count each agent-week once.
     kpi_weeks: int = 0
     csat: float | None = None
     first_response_seconds: float | None = None
+    handling_seconds: float | None = None
     first_contact_resolution: float | None = None
+    complaints: int = 0  # summed over those agent-weeks
 
     @property
     def quiz_pass_rate(self) -> float | None:
@@ -86,9 +93,8 @@ def month_figures(month: datetime.date) -> MonthFigures:
         "agent__team_id",
         n=Count("pk"),
     )
-    overdue = _by_team(
-        Enrolment.objects.filter(status=Enrolment.Status.OVERDUE), "agent__team_id", n=Count("pk")
-    )
+    # Late as of the day the report is made, by the team-progress page's rule.
+    overdue = _by_team(Enrolment.objects.filter(overdue_now_q()), "agent__team_id", n=Count("pk"))
     quizzes = _by_team(
         Attempt.objects.filter(
             status=Attempt.Status.SUBMITTED, submitted_at__gte=start, submitted_at__lt=end
@@ -115,18 +121,7 @@ def month_figures(month: datetime.date) -> MonthFigures:
         "person__team_id",
         total=Sum("amount"),
     )
-    kpis = _by_team(
-        ServiceKPI.objects.filter(
-            period=ServiceKPI.Period.WEEK,
-            starts_on__gte=start.date(),
-            starts_on__lt=end.date(),
-        ),
-        "agent__team_id",
-        n=Count("pk"),
-        csat=Avg("csat"),
-        frt=Avg("first_response_seconds"),
-        fcr=Avg("first_contact_resolution"),
-    )
+    kpis = _kpis_by_team(start.date(), end.date() - datetime.timedelta(days=1))
     sources = [heads, completed, overdue, quizzes, roleplays, certificates, points, kpis]
     team_ids = sorted({pk for source in sources for pk in source}, key=lambda pk: (pk is None, pk))
     names = {t.pk: str(t) for t in Team.objects.filter(pk__in=[pk for pk in team_ids if pk])}
@@ -159,7 +154,9 @@ def month_figures(month: datetime.date) -> MonthFigures:
             kpi_weeks=sum(row["n"] for row in kpi_rows),
             csat=weighted(kpi_rows, "csat"),
             first_response_seconds=weighted(kpi_rows, "frt"),
+            handling_seconds=weighted(kpi_rows, "aht"),
             first_contact_resolution=weighted(kpi_rows, "fcr"),
+            complaints=one(kpis, "complaints"),
         )
 
     result = MonthFigures(month=month.replace(day=1))
@@ -170,6 +167,27 @@ def month_figures(month: datetime.date) -> MonthFigures:
         )
     result.total = figures(_("All teams"), lambda source: list(source.values()))
     return result
+
+
+def _kpis_by_team(first: datetime.date, last: datetime.date) -> dict:
+    """Team id → the number of agent-weeks starting in [first, last], their mean KPIs and
+    their complaints: two queries (``kpis.agent_weeks``), summed here per team."""
+    sums: dict = {}
+    for week in agent_weeks(first, last):
+        row = sums.setdefault(
+            week.team_id,
+            {"n": 0, "csat": 0.0, "frt": 0.0, "aht": 0.0, "fcr": 0.0, "complaints": 0},
+        )
+        row["n"] += 1
+        row["csat"] += week.csat
+        row["frt"] += week.first_response_seconds
+        row["aht"] += week.handling_seconds
+        row["fcr"] += week.first_contact_resolution
+        row["complaints"] += week.complaints
+    for row in sums.values():
+        for key in ("csat", "frt", "aht", "fcr"):
+            row[key] /= row["n"]
+    return sums
 
 
 def render_monthly_pdf(figures: MonthFigures) -> bytes:
@@ -191,6 +209,8 @@ def monthly_report_generate(
     with translation.override(language):
         figures = month_figures(month)
         data = render_monthly_pdf(figures)
+        # The language actually in force (an unknown code falls back to the default).
+        language = translation.get_language()
     name = f"reports/monthly-{month:%Y-%m}.pdf"
     if default_storage.exists(name):
         default_storage.delete(name)
@@ -201,7 +221,7 @@ def monthly_report_generate(
             defaults={
                 "pdf": stored,
                 "pdf_sha256": hashlib.sha256(data).hexdigest(),
-                "figures": _jsonable(figures),
+                "figures": _jsonable(figures) | {"language": language},
                 "generated_at": timezone.now(),
                 "generated_by": by,
             },
@@ -225,6 +245,18 @@ def _jsonable(figures: MonthFigures) -> dict:
         "teams": [team(t) for t in figures.teams],
         "total": team(figures.total) if figures.total else None,
     }
+
+
+def report_language(report: MonthlyReport) -> str | None:
+    """The language the report's PDF was written in: its code (``settings.LANGUAGES``),
+    or None for a report made before the language was recorded."""
+    return report.figures.get("language") if isinstance(report.figures, dict) else None
+
+
+def report_language_label(report: MonthlyReport) -> str | None:
+    """The language's own name (简体中文, English), as the language menu shows it."""
+    code = report_language(report)
+    return None if code is None else dict(settings.LANGUAGES).get(code, code)
 
 
 def monthly_report_due(*, today: datetime.date | None = None) -> MonthlyReport | None:

@@ -120,4 +120,6 @@ class ImportJob(models.Model):
 
     @property
     def percent(self) -> int:
-        return 100 if not self.total else min(100, self.processed * 100 // self.total)
+        if not self.total:  # not counted yet, or an empty file: done means all of it
+            return 100 if self.status in (self.Status.DONE, self.Status.REJECTED) else 0
+        return min(100, self.processed * 100 // self.total)

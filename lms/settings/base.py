@@ -209,6 +209,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# API tokens expire this many days after they are issued (see lms/api_auth.py).
+API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an unauthenticated request gets 401 with WWW-Authenticate.

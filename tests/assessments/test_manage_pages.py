@@ -530,6 +530,39 @@ def test_trainer_creates_a_quiz_and_model_validation_errors_are_shown(client, ag
     assert (quiz.shuffle_questions, quiz.shuffle_options, quiz.allow_review) == (True, False, True)
 
 
+def test_editing_a_published_quiz_saves_its_settings_or_refuses_what_would_stop_it(
+    client, agent, trainer
+):
+    quiz = published_quiz(code="logistics-basics", title_zh="物流基础测验")
+    url = f"/manage/quizzes/{quiz.pk}/edit/"
+    client.force_login(agent)
+    assert client.post(url, quiz_post_data(title_zh="改名")).status_code == 404
+
+    client.force_login(trainer)
+    refused = client.post(url, quiz_post_data(title_zh="改名", mode="random"))
+    assert refused.status_code == 200
+    problem = _("This quiz is published and could no longer be taken: %(problem)s") % {
+        "problem": _("Add at least one draw rule.")
+    }
+    assert problem in refused.context["form"].non_field_errors()
+    quiz.refresh_from_db()
+    assert (quiz.title_zh, quiz.mode, quiz.status) == (
+        "物流基础测验",
+        Quiz.Mode.FIXED,
+        Quiz.Status.PUBLISHED,
+    )
+
+    response = client.post(url, quiz_post_data(title_zh="物流进阶测验", pass_mark="90"))
+    assert response.url == f"/manage/quizzes/{quiz.pk}/"
+    quiz.refresh_from_db()
+    assert (quiz.code, quiz.title_zh, quiz.pass_mark, quiz.status) == (
+        "logistics-basics",
+        "物流进阶测验",
+        90,
+        Quiz.Status.PUBLISHED,
+    )
+
+
 def test_random_quiz_asking_for_too_many_questions_cannot_be_published(client, trainer):
     bank = QuestionBankFactory(title_zh="平台规则题库")
     question(bank)

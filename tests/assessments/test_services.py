@@ -193,6 +193,27 @@ def test_question_update_with_bad_options_changes_nothing():
     assert list(item.options.values_list("pk", "text_zh", "is_correct")) == before
 
 
+def test_changing_a_questions_kind_checks_the_options_it_keeps():
+    three = question(options=3)
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.question_update(question=three, kind=Question.Kind.TRUE_FALSE)
+
+    assert codes(excinfo) == {"tf"}
+    three.refresh_from_db()
+    assert (three.kind, three.options.count()) == (Question.Kind.SINGLE, 3)
+
+    two = question(options=2, correct=(1,))
+    services.question_update(question=two, kind=Question.Kind.TRUE_FALSE)
+
+    two.refresh_from_db()
+    assert two.kind == Question.Kind.TRUE_FALSE
+    assert list(two.options.values_list("text_zh", "is_correct")) == [
+        ("选项1", False),
+        ("选项2", True),
+    ]
+
+
 # --- Random draw ---------------------------------------------------------------------
 
 
@@ -327,6 +348,98 @@ def test_a_general_rule_does_not_take_the_question_a_specific_rule_needs(agent):
         attempt = services.attempt_start(quiz=quiz, agent=agent, now=NOW)
 
     assert sorted(paper_ids(attempt)) == sorted([easy.pk, hard.pk])
+
+
+# --- Authoring a quiz with its questions --------------------------------------------
+
+
+def test_quiz_create_saves_the_quiz_with_its_fixed_questions_in_order(trainer):
+    bank = QuestionBankFactory()
+    first, second = question(bank), question(bank)
+
+    quiz = services.quiz_create(
+        code="returns-basics",
+        title_zh="退换货基础",
+        created_by=trainer,
+        pass_mark=80,
+        items=[(second, 2), (first, 1)],
+    )
+
+    quiz.refresh_from_db()
+    assert (quiz.code, quiz.status, quiz.pass_mark, quiz.created_by) == (
+        "returns-basics",
+        Quiz.Status.DRAFT,
+        80,
+        trainer,
+    )
+    assert list(quiz.items.values_list("order", "question", "marks")) == [
+        (1, second.pk, 2),
+        (2, first.pk, 1),
+    ]
+
+
+def test_quiz_create_with_a_bad_item_or_rule_leaves_no_quiz_behind():
+    bank = QuestionBankFactory()
+    item = question(bank)
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.quiz_create(
+            code="twice", title_zh="重复", created_by=None, items=[(item, 1), (item, 1)]
+        )
+    assert codes(excinfo) == {"twice"}
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.quiz_create(
+            code="no-draw",
+            title_zh="抽零题",
+            created_by=None,
+            mode=Quiz.Mode.RANDOM,
+            draw_rules=[{"bank": bank, "count": 0}],
+        )
+    assert "count" in excinfo.value.error_dict
+
+    assert not Quiz.objects.exists()
+
+
+def test_quiz_create_with_draw_rules_gives_a_quiz_ready_to_publish():
+    bank = QuestionBankFactory()
+    for _ in range(3):
+        question(bank)
+
+    quiz = services.quiz_create(
+        code="random-quiz",
+        title_zh="随机测验",
+        created_by=None,
+        mode=Quiz.Mode.RANDOM,
+        draw_rules=[{"bank": bank, "count": 2, "marks_each": 2}],
+    )
+
+    assert list(quiz.draw_rules.values_list("order", "bank", "count", "marks_each")) == [
+        (1, bank.pk, 2, 2)
+    ]
+    assert services.quiz_problems(quiz) == []
+    assert services.quiz_publish(quiz=quiz).status == Quiz.Status.PUBLISHED
+
+
+def test_quiz_update_keeps_nothing_that_would_leave_a_published_quiz_untakeable():
+    quiz = published_quiz(questions=2)
+    before = list(quiz.items.values_list("question", "marks"))
+    title = quiz.title_zh
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.quiz_update(quiz=quiz, title_zh="新标题", items=[])
+
+    assert codes(excinfo) == {"not_takeable"}
+    quiz.refresh_from_db()
+    assert quiz.title_zh == title
+    assert list(quiz.items.values_list("question", "marks")) == before
+
+    replacement = question()
+    services.quiz_update(quiz=quiz, title_zh="新标题", items=[(replacement, 3)])
+
+    quiz.refresh_from_db()
+    assert quiz.title_zh == "新标题"
+    assert list(quiz.items.values_list("question", "marks")) == [(replacement.pk, 3)]
 
 
 # --- Readiness and publishing --------------------------------------------------------

@@ -157,6 +157,35 @@ def test_completion_rate_and_overdue_by_team(hr, agent, agent2, other_agent):
     )
 
 
+def late_enrolments(agent, agent2) -> None:
+    """One enrolment the nightly task marked overdue although it is due today (as in the
+    demo), one still open past its due date (the task has not run yet), and two that are
+    not late: open and due today, completed after its due date."""
+    made = NOW - 10 * DAY
+    enrol(agent, made=made, status=Enrolment.Status.OVERDUE, due=TODAY)
+    enrol(agent2, made=made, status=Enrolment.Status.IN_PROGRESS, due=TODAY - DAY)
+    enrol(agent2, made=made, status=Enrolment.Status.NOT_STARTED, due=TODAY)
+    enrol(agent, made=made, status=Enrolment.Status.COMPLETED, completed=NOW, due=TODAY - DAY)
+
+
+def test_overdue_counts_the_same_on_the_dashboard_the_monthly_report_and_team_progress(
+    hr, agent, agent2
+):
+    from certification.reports.monthly import month_figures
+    from courses.selectors import progress_for
+
+    late_enrolments(agent, agent2)
+
+    dashboard = sel.training_by_team(hr, LAST_30)
+    monthly = month_figures(TODAY)
+    progress = progress_for(hr).paginator.object_list
+
+    assert dashboard.total.overdue == 2
+    assert [r.overdue for r in dashboard.rows] == [2]
+    assert monthly.total.overdue_now == 2
+    assert sum(1 for e in progress if e.is_late) == 2
+
+
 def _path_with_two_courses(code="onboarding-30"):
     learning_path = LearningPathFactory(code=code)
     first, second = published_course(lessons=1), published_course(lessons=1)

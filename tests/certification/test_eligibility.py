@@ -18,6 +18,7 @@ from lms.models import Level
 from tests.assessments.factories import QuizFactory
 from tests.assessments.roleplay_factories import ScenarioFactory
 from tests.certification.factories import ProgramFactory, completed_course_for
+from tests.certification.test_verify import certificate_row
 from tests.courses.factories import published_course
 from tests.lms.factories import CompetencyFactory, CompetencyLevelFactory, UserFactory
 
@@ -250,21 +251,29 @@ def _eligibility_page_queries(example: Example, viewer, show: str) -> tuple[int,
     return len(ctx.captured_queries), sum(1 for r in rows if r.eligible)
 
 
-@pytest.mark.parametrize("show", ["", "eligible"])
-def test_eligibility_queries_do_not_grow_with_the_people(hr, show):
+@pytest.mark.parametrize(
+    ("show", "small_eligible", "large_eligible"),
+    [("", 2, 8), ("eligible", 1, 4), ("missing", 0, 0), ("certified", 1, 4)],
+)
+def test_eligibility_queries_do_not_grow_with_the_people(hr, show, small_eligible, large_eligible):
     """Unfiltered, the page is cut first; filtered, everyone is checked at once: either
-    way the same number of queries for 4 people as for 16."""
+    way the same number of queries for 4 people as for 16. Every other eligible person
+    holds a certificate, so that each filter keeps some rows."""
     example = Example()
-    for _n in range(2):
-        example.person_a()
-        example.person_b()
+
+    def add(count: int) -> None:
+        for n in range(count):
+            a = example.person_a()
+            example.person_b()
+            if n % 2:
+                certificate_row(a, example.program)
+
+    add(2)
     small, eligible = _eligibility_page_queries(example, hr, show)
-    assert eligible == 2
-    for _n in range(6):
-        example.person_a()
-        example.person_b()
+    assert eligible == small_eligible
+    add(6)
     large, eligible = _eligibility_page_queries(example, hr, show)
-    assert eligible == 8
+    assert eligible == large_eligible
     assert small == large
 
 
@@ -313,3 +322,70 @@ def test_program_list_counts_requirements_and_certificates_in_force():
     assert (rows[program.pk].requirement_count, rows[program.pk].valid_count) == (2, 2)
     assert (rows[other.pk].requirement_count, rows[other.pk].valid_count) == (0, 0)
     assert Program.objects.count() == 2 and Requirement.objects.count() == 2
+
+
+def test_the_outcome_filters_keep_the_rows_and_order_of_the_unfiltered_list(hr):
+    """Filtered by outcome, the pages hold exactly the unfiltered list's rows that have
+    that outcome, in the same order and with the same checks, page after page."""
+    example = Example()
+    program = example.program
+    plain = example.person_a()  # eligible, nothing issued
+    held = example.person_a()  # eligible, holds a valid certificate: not to issue again
+    certificate_row(held, program)
+    expiring = example.person_a()  # eligible, certificate about to expire: renewable
+    certificate_row(expiring, program, expires_in=5)
+    pending = example.person_a()  # eligible, a certificate being issued
+    certificate_row(pending, program, status=Certificate.Status.PENDING)
+    lapsed = example.person_b()  # missing, with a certificate still valid
+    certificate_row(lapsed, program)
+    revoked = example.person_c()  # missing, certificate revoked
+    certificate_row(revoked, program, status=Certificate.Status.REVOKED, revoked_at=NOW)
+    example.person_b()
+
+    def rows(show: str) -> list:
+        first = selectors.eligibility_page(hr, program, show=show, page_size=2)
+        pages = [first] + [
+            selectors.eligibility_page(hr, program, show=show, page_number=n, page_size=2)
+            for n in first.paginator.page_range[1:]
+        ]
+        assert first.paginator.count == sum(len(page.object_list) for page in pages)
+        return [
+            (row.person, [(c.label, c.met, c.detail) for c in row.checks], row.current)
+            for page in pages
+            for row in page.object_list
+        ]
+
+    everyone = selectors.eligibility_page(hr, program, page_size=100).object_list
+    in_force = ("pending", "valid", "expiring")
+
+    def expected(keep) -> list:
+        return [
+            (row.person, [(c.label, c.met, c.detail) for c in row.checks], row.current)
+            for row in everyone
+            if keep(row)
+        ]
+
+    assert rows("eligible") == expected(lambda row: row.can_issue)
+    assert {r[0] for r in rows("eligible")} == {plain, expiring}
+    assert rows("missing") == expected(lambda row: not row.eligible)
+    assert {lapsed, revoked, hr} <= {r[0] for r in rows("missing")}
+    assert rows("certified") == expected(
+        lambda row: row.current is not None and row.current.state() in in_force
+    )
+    assert {r[0] for r in rows("certified")} == {held, expiring, pending, lapsed}
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (97.21000000000001, "97.21%"),
+        (Decimal("97.2100000000000"), "97.21%"),
+        (Decimal("85.00"), "85%"),
+        (100, "100%"),
+        (Decimal("66.666"), "66.67%"),
+    ],
+)
+def test_scores_in_the_how_far_details_are_rounded_to_hundredths(value, shown):
+    from certification.eligibility import percent_text
+
+    assert percent_text(value) == shown

@@ -1,14 +1,19 @@
 """Training impact: the statistics on hand-computed examples, the selectors on a small
 hand-built data set, who sees whom, query counts at two sizes, and the page."""
 
+import csv
 import datetime
+import io
 import math
+from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from assessments.models import Submission
 from certification.models import Certificate
@@ -388,3 +393,333 @@ def test_htmx_request_gets_only_the_results(client, hr):
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="impact-body">')
     assert "<html" not in html
+
+
+# --- KPIs imported day by day -----------------------------------------------------------
+
+DAY = datetime.timedelta(days=1)
+# The KPIs kept as a mean or share per contact, and how far a day may stray from the week.
+PER_CONTACT = {
+    "first_response_seconds": None,
+    "handling_seconds": None,
+    "first_contact_resolution": 100,
+    "csat": 100,
+}
+
+
+def _as_days(week: ServiceKPI) -> list[ServiceKPI]:
+    """The same week as daily rows: half its contacts on Monday at (value − δ), the other
+    half on Thursday at (value + δ), and a Tuesday without contacts whose values must
+    weigh nothing. Contacts and complaints sum, the rest averages weighted by contacts, to
+    the weekly row's values."""
+    half = week.contacts // 2
+    assert 2 * half == week.contacts  # the data set keeps contacts even
+    monday, tuesday, thursday = {}, {}, {}
+    for name, ceiling in PER_CONTACT.items():
+        value = Decimal(str(getattr(week, name)))
+        spread = min(Decimal(5), value, (ceiling - value) if ceiling else Decimal(5))
+        monday[name], thursday[name], tuesday[name] = value - spread, value + spread, 0
+    return [
+        ServiceKPI(
+            agent=week.agent,
+            period="day",
+            starts_on=week.starts_on + offset * DAY,
+            contacts=contacts,
+            complaints=complaints,
+            **values,
+        )
+        for offset, contacts, complaints, values in (
+            (0, half, week.complaints, monday),
+            (1, 0, 0, tuesday),
+            (3, half, 0, thursday),
+        )
+    ]
+
+
+def _vary(rows) -> None:
+    """Give every KPI of the weekly rows some spread (the data set varies FRT only)."""
+    for row in rows:
+        seed = int(row.first_response_seconds)
+        row.contacts = 80 + 2 * (seed % 10)
+        row.handling_seconds = 200 + seed
+        row.first_contact_resolution = 50 + seed % 41
+        row.csat = 60 + seed % 37
+        row.complaints = seed % 4
+        row.save()
+
+
+def _numbers(course, hr) -> dict:
+    """Every figure the page shows, for every KPI: the impact and the drills."""
+    numbers = {}
+    for code, kpi in impact.KPIS.items():
+        result = impact.impact_for(course, kpi, weeks=2, viewer=hr)
+        paired, did = result.completers.paired, result.did
+        drills = impact.kpi_by_drills(kpi, BEFORE - WEEK, AFTER + WEEK, viewer=hr)
+        numbers[code] = {
+            "left out": (result.missing_before, result.missing_after, result.missing_both),
+            "paired": (
+                paired.n,
+                paired.mean_before,
+                paired.mean_after,
+                paired.mean_difference,
+                paired.difference.low,
+                paired.difference.high,
+            ),
+            "comparison": (result.comparison.paired.n, result.comparison.paired.mean_difference),
+            "did": (did.n_a, did.n_b, did.difference, did.low, did.high),
+            "drills": tuple(x for b in drills.buckets for x in (b.interval.n, b.interval.mean)),
+        }
+    return numbers
+
+
+def test_daily_rows_give_the_same_impact_as_the_same_weeks_given_as_weekly_rows(dataset, hr):
+    weekly = list(ServiceKPI.objects.select_related("agent"))
+    _vary(weekly)
+    scenario = published_scenario()
+    people = sorted({row.agent for row in weekly}, key=lambda person: person.pk)
+    for person, drills in zip(people, [1, 2, 5, 6, 7], strict=False):
+        _graded(scenario, person, drills)
+    from_weeks = _numbers(dataset, hr)
+
+    ServiceKPI.objects.all().delete()
+    ServiceKPI.objects.bulk_create([day for week in weekly for day in _as_days(week)])
+    assert not ServiceKPI.objects.filter(period="week").exists()
+    from_days = _numbers(dataset, hr)
+
+    assert from_weeks["frt"]["paired"][0] == 6  # the data set's six completers compared
+    for code, figures in from_weeks.items():
+        for name, expected in figures.items():
+            assert from_days[code][name] == pytest.approx(expected), (code, name)
+
+
+def test_a_weekly_row_wins_over_the_daily_rows_of_its_week(hr, team):
+    person = UserFactory(team=team)
+    week = _kpi(person, BEFORE, 100)
+    ServiceKPI.objects.bulk_create(
+        [
+            week,
+            *_as_days(_kpi(person, BEFORE, 300)),  # the same week, day by day: ignored
+            *_as_days(_kpi(person, BEFORE + WEEK, 200)),  # a week with days only: counted
+        ]
+    )
+
+    values = impact.weekly_values(FRT, impact.impact_people_for(hr), BEFORE, BEFORE + WEEK)
+
+    assert values[person.pk] == {BEFORE: 100.0, BEFORE + WEEK: pytest.approx(200.0)}
+
+
+def test_complaints_of_a_daily_week_are_summed_then_taken_per_100_contacts(hr, team):
+    person = UserFactory(team=team)
+    days = [
+        ServiceKPI(
+            agent=person,
+            period="day",
+            starts_on=BEFORE + offset * DAY,
+            contacts=contacts,
+            complaints=complaints,
+            first_response_seconds=frt,
+            handling_seconds=300,
+            first_contact_resolution=80,
+            csat=csat,
+        )
+        for offset, contacts, complaints, frt, csat in (
+            (0, 30, 1, 60, 70),
+            (2, 10, 3, 20, 90),
+            (6, 0, 0, 999, 0),  # Sunday, no contacts: weighs nothing
+            (7, 50, 5, 10, 10),  # next Monday: another week
+        )
+    ]
+    ServiceKPI.objects.bulk_create(days)
+    people = impact.impact_people_for(hr)
+
+    def week_value(code: str) -> float:
+        return impact.weekly_values(impact.KPIS[code], people, BEFORE, BEFORE)[person.pk][BEFORE]
+
+    assert week_value("complaints") == pytest.approx(100 * 4 / 40)
+    assert week_value("frt") == pytest.approx((30 * 60 + 10 * 20) / 40)
+    assert week_value("csat") == pytest.approx((30 * 70 + 10 * 90) / 40)
+
+
+def _daily_completers(course, team, count: int) -> None:
+    rows = []
+    for _ in range(count):
+        person = UserFactory(team=team)
+        _completed(person, course, COMPLETION_WEEK)
+        for week in _weeks(person, BEFORE, [100, 110]) + _weeks(person, AFTER, [90, 95]):
+            rows += _as_days(week)
+    ServiceKPI.objects.bulk_create(rows)
+
+
+def test_daily_rows_take_the_same_number_of_queries_for_more_people(client, hr, team):
+    course = published_course()
+    _daily_completers(course, team, 2)
+
+    def run():
+        result = impact.impact_for(course, FRT, weeks=2, viewer=hr)
+        impact.kpi_by_drills(FRT, BEFORE, AFTER, viewer=hr)
+        return result
+
+    run()
+    small = _queries(run)
+    client.force_login(hr)
+    url = f"/reports/impact/?subject=course-{course.pk}&kpi=csat&weeks=2"
+    client.get(url)
+    small_page = _queries(lambda: client.get(url))
+    _daily_completers(course, team, 8)
+    assert run().completers.paired.n == 10
+    assert _queries(run) == small
+    assert _queries(lambda: client.get(url)) == small_page
+
+
+# --- The page: the difference-in-differences download, units, the drills period, order ---
+
+
+def _csv(response) -> list[list[str]]:
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(body)))
+
+
+def _xlsx(response) -> list[list]:
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+TOO_FEW = "Too few people to conclude (n = %(n)s; at least %(min)s needed)."
+
+
+def _cell(value) -> float:
+    # The CSV writer neutralises text starting with "-": a negative number reads "'-17.5".
+    return float(str(value).removeprefix("'"))
+
+
+@pytest.fixture
+def csat_rise(team):
+    """Five completers whose CSAT rose from 80 % to 82.5 % (+2.5 points each) and two
+    people who did not complete, whose CSAT stayed at 80 %."""
+    course = published_course()
+    rows = []
+    for _ in range(5):
+        person = UserFactory(team=team)
+        _completed(person, course, COMPLETION_WEEK)
+        rows += [_kpi(person, BEFORE + i * WEEK, 100, csat=80) for i in range(2)]
+        rows += [_kpi(person, AFTER + i * WEEK, 100, csat=csat) for i, csat in enumerate([82, 83])]
+    for _ in range(2):
+        person = UserFactory(team=team)
+        rows += [_kpi(person, BEFORE + i * WEEK, 100, csat=80) for i in range(2)]
+        rows += [_kpi(person, AFTER + i * WEEK, 100, csat=80) for i in range(2)]
+    ServiceKPI.objects.bulk_create(rows)
+    return course
+
+
+def test_the_difference_in_differences_downloads_as_csv_and_xlsx(client, hr, csat_rise):
+    client.force_login(hr)
+    params = {"subject": f"course-{csat_rise.pk}", "kpi": "csat", "weeks": 2, "table": "did"}
+
+    page = client.get("/reports/impact/", {k: v for k, v in params.items() if k != "table"})
+    links = page.context["export_links"]["did"]
+    assert links["csv"] in page.content.decode().replace("&amp;", "&")
+    as_csv = _csv(client.get(links["csv"]))
+    as_xlsx = _xlsx(client.get("/reports/impact/", {**params, "format": "xlsx"}))
+
+    for rows in (as_csv, as_xlsx):
+        assert len(rows) == 2  # the header and the one comparison
+        header, row = rows
+        assert header[3] == gettext("Median completion week")
+        assert row[11] == gettext(TOO_FEW) % {"n": 2, "min": 5}
+        assert str(row[3]).startswith(COMPLETION_WEEK.isoformat())
+        assert [int(row[4]), int(row[5])] == [5, 2]
+        assert [_cell(v) for v in row[6:11]] == [2.5, 0.0, 2.5, 2.5, 2.5]
+        assert row[11] == TOO_FEW % {"n": 2, "min": 5}
+
+
+def test_the_difference_in_differences_download_has_a_fixed_query_count(client, hr, team):
+    course = published_course()
+    _completers(course, team, 5)
+    client.force_login(hr)
+    params = {"subject": f"course-{course.pk}", "kpi": "frt", "weeks": 2}
+    params.update(table="did", format="csv")
+
+    def download() -> None:
+        assert len(_csv(client.get("/reports/impact/", params))) == 2
+
+    download()  # warm the session and the roles
+    small = _queries(download)
+    _completers(course, team, 7)
+    assert _queries(download) == small
+
+
+@pytest.mark.parametrize("query", ["format=csv", "format=xlsx&table=nothing", "format=csv&table="])
+def test_a_download_without_a_known_table_is_a_404(client, hr, csat_rise, query):
+    client.force_login(hr)
+    response = client.get(f"/reports/impact/?subject=course-{csat_rise.pk}&kpi=csat&{query}")
+    assert response.status_code == 404
+    assert client.get(f"/reports/impact/?subject=course-{csat_rise.pk}&kpi=csat").status_code == 200
+
+
+def _table(html: str, table_id: str) -> str:
+    start = html.index(f'id="{table_id}"')
+    return html[start : html.index("</table>", start)]
+
+
+def test_rate_changes_read_in_percentage_points_and_levels_in_percent(client, hr, csat_rise):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(hr)
+    response = client.get(f"/reports/impact/?subject=course-{csat_rise.pk}&kpi=csat&weeks=2")
+
+    html = response.content.decode()
+    assert (
+        "Improved: Satisfaction (CSAT) changed by +2.5 pp (95 % CI 2.5 pp to 2.5 pp, n = 5)."
+        in html
+    )
+    table = _table(html, "impact-table")
+    assert "80.0%" in table and "82.5%" in table  # the means are shares
+    assert "+2.5 pp" in table and "+2.5%" not in table
+    did = _table(html, "impact-did")
+    assert "+2.5 pp" in did and "2.5 pp … 2.5 pp" in did
+    assert "%</td>" not in did
+    # Seconds stay seconds.
+    frt = client.get(f"/reports/impact/?subject=course-{csat_rise.pk}&kpi=frt&weeks=2")
+    assert "+0.0s" in frt.content.decode() and " pp" not in frt.content.decode()
+
+
+def test_the_drills_inputs_show_the_period_used(client, hr, csat_rise):
+    from certification.views_reports import _default_drill_period
+
+    since, until = _default_drill_period()
+    client.force_login(hr)
+    address = f"/reports/impact/?subject=course-{csat_rise.pk}&kpi=csat&weeks=2"
+
+    for response in (
+        client.get("/reports/impact/"),  # the first visit
+        client.get(address),  # the form sent with the dates left empty
+        client.get(address + "&since=&until=", headers={"HX-Request": "true"}),
+    ):
+        html = response.content.decode()
+        assert f'name="since" value="{since.isoformat()}"' in html
+        assert f'name="until" value="{until.isoformat()}"' in html
+        assert since.isoformat() in response.context["drills"].since.isoformat()
+
+    chosen = client.get(address + "&since=2026-01-05&until=2026-02-01").content.decode()
+    assert 'name="since" value="2026-01-05"' in chosen
+    assert 'name="until" value="2026-02-01"' in chosen
+
+
+def test_the_subjects_follow_the_title_in_the_active_language(client, hr):
+    titles = [("c-1", "乙课程", "Zebra"), ("c-2", "甲课程", "apple"), ("c-3", "丙课程", "Mango")]
+    for code, zh, en in titles:
+        published_course(code=code, title_zh=zh, title_en=en)
+    client.force_login(hr)
+
+    def courses() -> list[str]:
+        choices = client.get("/reports/impact/").context["form"].fields["subject"].choices
+        ours = {title for _code, *both in titles for title in both}
+        return [
+            label for _group, options in choices[1:] for _value, label in options if label in ours
+        ]
+
+    assert courses() == ["丙课程", "乙课程", "甲课程"]  # code point order of the Chinese titles
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert courses() == ["apple", "Mango", "Zebra"]

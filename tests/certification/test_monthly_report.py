@@ -2,6 +2,7 @@
 schedule (idempotent) and HR's page."""
 
 import datetime
+import re
 import subprocess
 from decimal import Decimal
 
@@ -87,7 +88,8 @@ def test_the_figures_take_the_same_queries_for_more_people(
 ):
     from tests.lms.factories import UserFactory
 
-    with django_assert_num_queries(9) as small:  # 8 grouped figures and the team names
+    # 7 grouped figures, the KPIs (weekly rows, daily rows summed per week), the team names
+    with django_assert_num_queries(10) as small:
         month_figures(MONTH)
     for _ in range(6):
         person = UserFactory(team=agent.team)
@@ -142,3 +144,118 @@ def test_only_hr_sees_or_makes_the_reports(client, agent, team_lead, month_data)
             == 404
         )
     assert not MonthlyReport.objects.exists()
+
+
+# --- KPIs imported day by day, the KPI columns and the PDF's language -------------------
+
+
+def day_kpi(person, day, contacts, csat, frt, aht, fcr, complaints):
+    ServiceKPI.objects.create(
+        agent=person,
+        period=ServiceKPI.Period.DAY,
+        starts_on=day,
+        contacts=contacts,
+        first_response_seconds=frt,
+        handling_seconds=aht,
+        first_contact_resolution=fcr,
+        csat=csat,
+        complaints=complaints,
+    )
+
+
+OCT, NOV = (lambda d: datetime.date(2026, 10, d)), (lambda d: datetime.date(2026, 11, d))
+
+
+@pytest.fixture
+def daily_month(agent, other_agent):
+    """October given day by day for ``agent``: the week of Monday 5 October (two days,
+    weighted by contacts: CSAT 75, FRT 45, AHT 225, FCR 65, 3 complaints) and the week of
+    Monday 26 October (its Sunday, 1 November, is in it). 1 October belongs to the week of
+    28 September and 2 November to November: neither counts. ``other_agent`` has a weekly
+    row for 12 October and daily rows of that week, which the weekly row overrides."""
+    for person, day, *values in [
+        # person, day, contacts, CSAT, FRT, AHT, FCR, complaints
+        (agent, OCT(5), 100, 90, 30, 300, 80, 2),
+        (agent, OCT(7), 300, 70, 50, 200, 60, 1),
+        (agent, NOV(1), 100, 80, 40, 250, 70, 0),
+        (agent, OCT(1), 100, 1, 999, 999, 1, 9),
+        (agent, NOV(2), 100, 1, 999, 999, 1, 9),
+        (other_agent, OCT(13), 50, 1, 999, 999, 1, 9),
+    ]:
+        day_kpi(person, day, *values)
+    kpi(other_agent, OCT(12), Decimal("70"), Decimal("60"))  # AHT 300, FCR 80, 1 complaint
+
+
+def test_a_month_given_day_by_day_shows_its_kpis(daily_month, agent, other_agent):
+    figures = month_figures(MONTH)
+
+    by_team = {row.team: row for row in figures.teams}
+    apparel, cosmetics = by_team[str(agent.team)], by_team[str(other_agent.team)]
+    assert apparel.kpi_weeks == 2
+    assert (apparel.csat, apparel.first_response_seconds, apparel.handling_seconds) == (
+        77.5,
+        42.5,
+        237.5,
+    )
+    assert (apparel.first_contact_resolution, apparel.complaints) == (67.5, 3)
+    assert (cosmetics.kpi_weeks, cosmetics.csat, cosmetics.handling_seconds) == (1, 70.0, 300.0)
+    assert cosmetics.complaints == 1  # the weekly row's, not its days'
+    total = figures.total
+    assert (total.kpi_weeks, total.csat, total.complaints) == (3, 75.0, 4)
+    assert (total.first_response_seconds, total.handling_seconds) == (48.3, 258.3)
+
+
+def test_the_figures_with_daily_rows_take_the_same_queries_for_more_people(
+    daily_month, django_assert_num_queries, agent
+):
+    from tests.lms.factories import UserFactory
+
+    with django_assert_num_queries(10) as small:
+        month_figures(MONTH)
+    for _ in range(6):
+        person = UserFactory(team=agent.team)
+        for day in (5, 6, 7):
+            day_kpi(person, OCT(day), 10, 80, 40, 200, 70, 1)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert month_figures(MONTH).total.kpi_weeks == 3 + 6
+
+
+def pdf_text(report) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", report.pdf.path, "-"], capture_output=True, check=True, text=True
+    ).stdout
+
+
+def test_the_pdf_shows_handling_time_and_complaints_on_one_landscape_page(daily_month):
+    from certification.reports.monthly import monthly_report_generate
+
+    report = monthly_report_generate(month=MONTH, language="en")
+
+    text = pdf_text(report)
+    assert "Handling" in text and "Complaints" in text  # headers wrap inside their column
+    total = next(line for line in text.splitlines() if line.strip().startswith("All teams"))
+    # … CSAT, first response, handling time, first-contact resolution, complaints.
+    assert total.split()[-5:] == ["75.0%", "48.3", "258.3", "71.7%", "4"]
+    info = subprocess.run(
+        ["pdfinfo", report.pdf.path], capture_output=True, check=True, text=True
+    ).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M)
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+    assert width > height  # A4 landscape: the fifteen columns fit across
+
+
+def test_the_list_says_which_language_each_pdf_is_in(client, hr, month_data, settings):
+    monthly_report_due(today=datetime.date(2026, 11, 1))  # the schedule: Chinese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(hr)
+    client.post(reverse("certification:monthly-generate"), {"month": "2026-09"})
+
+    assert MonthlyReport.objects.get(month=MONTH).figures["language"] == "zh-hans"
+    assert MonthlyReport.objects.get(month=datetime.date(2026, 9, 1)).figures["language"] == "en"
+    html = client.get(reverse("certification:monthly-reports")).content.decode()
+    rows = {month: row for month, row in re.findall(r"<td>(2026-\d\d)</td>(.*?)</tr>", html, re.S)}
+    assert '<th scope="col">Language</th>' in html
+    assert "简体中文" in rows["2026-10"] and "English" not in rows["2026-10"]
+    assert "English" in rows["2026-09"]
+    english = pdf_text(MonthlyReport.objects.get(month=datetime.date(2026, 9, 1)))
+    assert "Monthly report 2026-09" in english

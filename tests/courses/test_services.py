@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from courses import hooks, selectors, services
+from courses import hooks, permissions, selectors, services
 from courses.markdown import markdown_to_html
 from courses.models import (
     Course,
@@ -916,6 +916,124 @@ def test_path_assignment_to_a_person_listed_twice_enrols_them_once(clock, agent,
         assert not Enrolment.objects.filter(agent=agent).exists()
     else:
         assert Enrolment.objects.filter(agent=agent).count() == 2
+
+
+# --- Assigning to people and teams (pages and API alike) ---------------------------------
+
+
+def test_assignees_are_the_teams_active_members_and_the_others_once_with_the_refused(
+    team, agent, mentor, team_lead, other_agent, hr
+):
+    UserFactory(team=team, is_active=False, display_name="已离职")
+
+    by_lead = permissions.assignees_for(
+        team_lead, team=team, people=[agent, other_agent, other_agent]
+    )
+
+    # The lead is not their own assignee; someone named and in the team counts once.
+    assert set(by_lead.members) == {agent, mentor}
+    assert by_lead.others == [other_agent]
+    assert by_lead.refused == [other_agent]  # another team's agent
+    assert by_lead.everyone == [*by_lead.members, other_agent]
+
+    by_hr = permissions.assignees_for(hr, team=None, people=[other_agent, agent])
+    assert (by_hr.members, by_hr.others, by_hr.refused) == ([], [other_agent, agent], [])
+
+
+def test_a_path_assigned_to_a_team_and_people_records_the_team_for_its_members_only(
+    clock, team, agent, mentor, team_lead, other_agent, hr
+):
+    path = make_path(published_course(), published_course())
+
+    assignments = services.path_assign_to_people(
+        path=path, assigned_by=hr, team=team, people=[agent, other_agent], due_on=TODAY
+    )
+
+    assert {(a.agent, a.team, a.assigned_by, a.due_on) for a in assignments} == {
+        (agent, team, hr, TODAY),
+        (mentor, team, hr, TODAY),
+        (team_lead, team, hr, TODAY),
+        (other_agent, None, hr, TODAY),
+    }
+    assert PathAssignment.objects.count() == 4
+    assert Enrolment.objects.filter(path_assignment__in=assignments).count() == 8
+
+
+def test_a_path_assignment_reaching_someone_not_assignable_names_them_and_creates_nothing(
+    clock, team, agent, mentor, team_lead, other_agent
+):
+    path = make_path(published_course())
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.path_assign_to_people(path=path, assigned_by=mentor, people=[agent, other_agent])
+    assert [e.code for e in excinfo.value.error_dict["people"]] == ["not_assignable"]
+    assert other_agent.display_name in messages(excinfo)
+    assert agent.display_name not in messages(excinfo)
+
+    # A mentor's team holds people who are not their mentees (the lead).
+    with pytest.raises(ValidationError) as excinfo:
+        services.path_assign_to_people(path=path, assigned_by=mentor, team=team)
+    assert team_lead.display_name in messages(excinfo)
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.path_assign_to_people(path=path, assigned_by=mentor)
+    assert excinfo.value.code == "nobody"
+    assert not PathAssignment.objects.exists()
+    assert not Enrolment.objects.exists()
+
+    [assignment] = services.path_assign_to_people(path=path, assigned_by=mentor, people=[agent])
+    assert (assignment.agent, assignment.team, assignment.assigned_by) == (agent, None, mentor)
+    assert Enrolment.objects.get(agent=agent).path_assignment == assignment
+
+
+def test_a_course_assigned_to_a_team_enrols_each_member_on_their_own(
+    clock, team, agent, mentor, team_lead, other_agent, hr
+):
+    course = published_course()
+    taking = enrolment_for(agent, course)
+
+    result = services.course_assign_to_people(
+        course=course, assigned_by=team_lead, team=team, due_on=TODAY
+    )
+
+    assert (result.enrolled, result.already, result.failed) == ([mentor], [agent], [])
+    assert Enrolment.objects.get(agent=agent, course=course) == taking
+    enrolment = Enrolment.objects.get(agent=mentor, course=course)
+    assert (enrolment.source, enrolment.assigned_by, enrolment.due_on) == (
+        Enrolment.Source.TEAM_LEAD,
+        team_lead,
+        TODAY,
+    )
+
+    late = services.course_assign_to_people(
+        course=course, assigned_by=hr, people=[other_agent], due_on=TODAY - datetime.timedelta(1)
+    )
+    assert (late.enrolled, late.already) == ([], [])
+    assert [(person, bool(reason)) for person, reason in late.failed] == [(other_agent, True)]
+    assert not Enrolment.objects.filter(agent=other_agent).exists()
+
+    by_hr = services.course_assign_to_people(course=course, assigned_by=hr, people=[other_agent])
+    assert by_hr.enrolled == [other_agent]
+    assert Enrolment.objects.get(agent=other_agent).source == Enrolment.Source.HR
+
+
+def test_a_course_assignment_reaching_someone_not_assignable_enrols_nobody(
+    clock, agent, mentor, other_agent
+):
+    course = published_course()
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.course_assign_to_people(
+            course=course, assigned_by=mentor, people=[agent, other_agent]
+        )
+
+    assert [e.code for e in excinfo.value.error_dict["people"]] == ["not_assignable"]
+    assert other_agent.display_name in messages(excinfo)
+    assert not Enrolment.objects.exists()
+
+    result = services.course_assign_to_people(course=course, assigned_by=mentor, people=[agent])
+    assert result.enrolled == [agent]
+    assert Enrolment.objects.get().source == Enrolment.Source.MENTOR
 
 
 # --- Sessions ----------------------------------------------------------------------------

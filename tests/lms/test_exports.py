@@ -40,7 +40,7 @@ def test_the_csv_export_has_a_bom_chinese_text_and_no_live_formulas():
     assert response["Content-Disposition"] == 'attachment; filename="report.csv"'
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     assert rows[0] == HEADERS
-    assert rows[1] == ["王小明", '\'=HYPERLINK("http://evil")', "82.50", "3", "2026-11-23"]
+    assert rows[1] == ["王小明", '\'=HYPERLINK("http://evil")', "82.5", "3", "2026-11-23"]
     assert rows[2] == ["'+86 138", "'-2+3", "'@SUM(A1)", "-3", "plain"]  # a number stays one
 
 
@@ -57,3 +57,11 @@ def test_the_xlsx_export_keeps_numbers_and_dates_and_stores_formulas_as_text():
     assert values[1][4].date() == datetime.date(2026, 11, 23)
     assert values[2][:3] == ["'+86 138", "'-2+3", "'@SUM(A1)"]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_decimals_are_written_without_the_databases_trailing_digits():
+    rows = [[Decimal("97.2100000000000"), Decimal("85.00"), Decimal("-0.50"), Decimal("120")]]
+
+    body = b"".join(table_response("csv", ["a", "b", "c", "d"], rows, "r").streaming_content)
+
+    assert body.decode("utf-8-sig").splitlines()[1] == "97.21,85,-0.5,120"

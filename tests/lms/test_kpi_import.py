@@ -409,7 +409,10 @@ def test_a_people_job_is_not_shown_on_the_kpi_job_page(client, hr):
     assert client.get(reverse("kpis:import-job", args=[job.pk])).status_code == 404
 
 
-def test_the_templates_import_as_they_are(client, hr, staff):
+def test_the_templates_import_as_they_are(client, hr):
+    # The template's example agents, as the people import template creates them.
+    UserFactory(employee_no="YS9001")
+    UserFactory(employee_no="YS9002")
     client.force_login(hr)
     csv_file = client.get(reverse("kpis:import-template", args=["csv"])).content
     xlsx_file = client.get(reverse("kpis:import-template", args=["xlsx"])).content

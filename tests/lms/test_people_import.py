@@ -79,7 +79,9 @@ def snapshot() -> dict:
         "mentorships": list(
             Mentorship.objects.order_by("pk").values_list("mentor", "mentee", "ended_on")
         ),
-        "teams": list(Team.objects.order_by("pk").values_list("code", "name_zh")),
+        "teams": list(
+            Team.objects.order_by("pk").values_list("code", "name_zh", "lead__employee_no")
+        ),
     }
 
 
@@ -432,7 +434,7 @@ def test_the_xlsx_template_opens_and_imports_cleanly(client, hr):
     assert sheet.cell(1, 1).value == "工号"
     result = run(response.content, "template.xlsx", by=hr)
     assert result.ok, result.errors
-    assert Mentorship.objects.filter(mentor__employee_no="YS0001").count() == 1
+    assert Mentorship.objects.filter(mentor__employee_no="YS9001").count() == 1
     assert client.get(reverse("people_import:template", args=["pdf"])).status_code == 404
 
 

@@ -198,6 +198,19 @@ def test_radar_page_without_position_says_so(client, data, hr):
     assert "<svg" not in html and "未设置岗位画像" in html
 
 
+def test_people_export_rows_are_each_visible_person_with_their_levels(data, hr, team_lead):
+    export = reports.people_competency_export(hr)
+    assert export.headers == ["人员", "工号", "团队", "岗位画像", "<b>&", "投诉处理"]
+    a2, a3 = data["a2"], data["a3"]
+    assert [str(a2), a2.employee_no, "服饰组", "一级客服", 1, 0] in export.rows
+    assert [str(a3), a3.employee_no, "服饰组", "", 2, 0] in export.rows
+    assert len(export.rows) == 4
+    by_position = reports.people_competency_export(hr, position=data["position"])
+    assert len(by_position.rows) == 3 and [r[0] for r in by_position.rows].count(str(a3)) == 0
+    # A team lead's export holds the people of the teams they lead only.
+    assert {row[2] for row in reports.people_competency_export(team_lead).rows} == {"服饰组"}
+
+
 # --- exports ---------------------------------------------------------------------------
 
 
@@ -300,6 +313,9 @@ def count_queries(client, url: str) -> int:
         REPORT + "?table=teams&format=csv",
         REPORT + "?table=levels&format=xlsx",
         REPORT + "?team=apparel&table=people&format=csv",
+        # Unfiltered, so that ``grow``'s new teams add rows to the export.
+        REPORT + "?table=people&format=csv",
+        REPORT + "?table=people&format=xlsx",
     ],
 )
 def test_report_query_count_does_not_grow_with_data(client, data, hr, url):

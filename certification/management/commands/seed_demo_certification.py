@@ -39,6 +39,7 @@ from certification.models import (
 )
 from certification.pdf import DEFAULT_CSS, DEFAULT_HTML
 from certification.points import honour_award, points_award, points_correct
+from certification.reports.monthly import monthly_report_due
 from courses.models import Course, Enrolment
 from lms.kpi_demo import seed_kpi_demo
 from lms.models import Competency, PositionProfile, Role, User
@@ -104,6 +105,8 @@ class Command(BaseCommand):
         issuing.expiry_reminders_send(today=self.today)
         self._honours_and_correction()
         self._promotion_history(levels)
+        # What beat makes on the 1st: last month's report is there when HR first looks.
+        monthly_report_due(today=self.today)
 
     # --- reference data ----------------------------------------------------------------
 
@@ -288,7 +291,12 @@ class Command(BaseCommand):
         certificate, _created = issuing.certificate_issue(
             program=program, holder=person, issued_by=self.hr, now=when
         )
-        return issuing.certificate_render(certificate_id=certificate.pk)
+        certificate = issuing.certificate_render(certificate_id=certificate.pk)
+        # The render stamps the moment it ran; a backdated demo certificate was issued on
+        # its first valid day, as the register and the verification page then show.
+        Certificate.objects.filter(pk=certificate.pk).update(issued_at=when)
+        certificate.issued_at = when
+        return certificate
 
     def _approval_certificates(self, programs: dict[str, Program]) -> None:
         """Every state on show: valid, expiring soon, expired, revoked, and a renewal that
