@@ -185,7 +185,10 @@ def _team_or_400(user: User, code: str | None):
 class ImpactKpiSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
-    unit = serializers.CharField(help_text="s, % or empty (per 100 contacts).")
+    unit = serializers.CharField(help_text="Of a value: s, % or empty (per 100 contacts).")
+    change_unit = serializers.CharField(
+        help_text="Of a difference: s, pp (percentage points, for a share in %) or empty."
+    )
     lower_is_better = serializers.BooleanField()
 
 
@@ -270,6 +273,7 @@ def _kpi(kpi: sel.Kpi) -> dict:
         "code": kpi.code,
         "label": str(kpi.label),
         "unit": kpi.unit,
+        "change_unit": sel.change_unit(kpi),
         "lower_is_better": kpi.lower_is_better,
     }
 

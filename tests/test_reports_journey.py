@@ -547,7 +547,8 @@ def test_hr_imports_people_and_kpis_and_reads_reports_exports_and_the_monthly_pd
     ]
     others = result.comparison.paired
     assert others.n == 5 and others.mean_difference == pytest.approx(0.0)
-    assert groups["未完成"][0] == "5" and groups["未完成"][3] in ("0.0s", "-0.0s")
+    # A change carries its sign, as in the verdict sentences.
+    assert groups["未完成"][0] == "5" and groups["未完成"][3] in ("+0.0s", "-0.0s")
     # The comparison is aligned on the completion week, its windows spelled out.
     aligned = text_of(section)
     for day in (
@@ -570,8 +571,9 @@ def test_hr_imports_people_and_kpis_and_reads_reports_exports_and_the_monthly_pd
     exported = csv_rows(body(hr_client.get(csv_url)))
     assert exported[0] == ["团队", "统计期内的报名数", "已完成", "完成率（%）", "当前逾期"]
     by_team = {row[0]: row[1:] for row in exported[1:]}
-    assert by_team["'=cmd"] == ["1", "0", "0.0", "1"] and "=cmd" not in by_team
-    assert by_team["售后组"] == ["3", "3", "100.0", "0"]
+    # Decimals without trailing zeros (lms.exports); 71.4 keeps its digit.
+    assert by_team["'=cmd"] == ["1", "0", "0", "1"] and "=cmd" not in by_team
+    assert by_team["售后组"] == ["3", "3", "100", "0"]
     assert by_team["可见的全部团队"] == ["7", "5", "71.4", "1"]
     response = hr_client.get(xlsx_url)
     assert response["Content-Type"].startswith(
@@ -615,7 +617,8 @@ def test_hr_imports_people_and_kpis_and_reads_reports_exports_and_the_monthly_pd
     assert messages_of(page) == [f"{last_month:%Y-%m} 的报告已生成。"]
     listed = [cells(row) for row in rows(page)]
     assert len(listed) == 1 and listed[0][0] == f"{last_month:%Y-%m}"
-    assert listed[0][2] == "刘人事" and listed[0][3] == "下载 PDF"
+    # Made from the Chinese page, so written in Chinese, and the list says so.
+    assert listed[0][2:] == ["刘人事", "简体中文", "下载 PDF"]
     pdf_url = first_href(page, re.escape(reverse("certification:monthly-pdf", args=[report.pk])))
     response = hr_client.get(pdf_url)
     assert response["Content-Type"] == "application/pdf"

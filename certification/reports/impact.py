@@ -71,6 +71,12 @@ KPIS: dict[str, Kpi] = {
     )
 }
 
+
+def change_unit(kpi: Kpi) -> str:
+    """The unit of a difference of the KPI: a share's differences are percentage points."""
+    return "pp" if kpi.is_share else kpi.unit
+
+
 # What a verdict means once the KPI's direction is known.
 IMPROVED, WORSENED = "improved", "worsened"
 

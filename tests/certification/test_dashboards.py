@@ -382,10 +382,10 @@ def test_filters_by_team_and_position_and_bad_period(client, hr, agent, agent2, 
 
     by_team = client.get(url("dashboard-section", "training", team="apparel", format="csv"))
     lines = b"".join(by_team.streaming_content).decode("utf-8-sig").splitlines()
-    assert lines[1] == "服饰组,2,1,50.0,0"
+    assert lines[1] == "服饰组,2,1,50,0"  # the CSV writes a decimal without trailing zeros
     by_position = client.get(url("dashboard-section", "training", position="senior", format="csv"))
     lines = b"".join(by_position.streaming_content).decode("utf-8-sig").splitlines()
-    assert lines[1] == "服饰组,1,0,0.0,0"
+    assert lines[1] == "服饰组,1,0,0,0"
 
     # An empty period (start after end) is refused with a message; the defaults are used.
     start, end = TODAY.isoformat(), (TODAY - 5 * DAY).isoformat()
@@ -417,7 +417,7 @@ def test_exports_contain_the_rows_with_formulas_neutralised(client, hr, team, ag
     assert response["Content-Disposition"].startswith('attachment; filename="training-')
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][0] == gettext("Team")
-    assert rows[1] == ['\'=HYPERLINK("http://x")', "1", "1", "100.0", "0"]
+    assert rows[1] == ['\'=HYPERLINK("http://x")', "1", "1", "100", "0"]
     assert rows[-1][0] == gettext("All teams in view")
 
     response = client.get(url("dashboard-section", "training", format="xlsx"))

@@ -632,7 +632,6 @@ def test_the_difference_in_differences_downloads_as_csv_and_xlsx(client, hr, csa
         assert str(row[3]).startswith(COMPLETION_WEEK.isoformat())
         assert [int(row[4]), int(row[5])] == [5, 2]
         assert [_cell(v) for v in row[6:11]] == [2.5, 0.0, 2.5, 2.5, 2.5]
-        assert row[11] == TOO_FEW % {"n": 2, "min": 5}
 
 
 def test_the_difference_in_differences_download_has_a_fixed_query_count(client, hr, team):
@@ -700,7 +699,10 @@ def test_the_drills_inputs_show_the_period_used(client, hr, csat_rise):
         html = response.content.decode()
         assert f'name="since" value="{since.isoformat()}"' in html
         assert f'name="until" value="{until.isoformat()}"' in html
-        assert since.isoformat() in response.context["drills"].since.isoformat()
+        assert (response.context["drills"].since, response.context["drills"].until) == (
+            since,
+            until,
+        )
 
     chosen = client.get(address + "&since=2026-01-05&until=2026-02-01").content.decode()
     assert 'name="since" value="2026-01-05"' in chosen

@@ -159,6 +159,14 @@ def test_hr_reads_the_impact_with_the_selectors_numbers(api, hr, dataset, team):
     assert body["did"]["difference"] == result.did.difference
     assert body["did"]["verdict"] == "too_small"
     assert body["kpi"]["code"] == "frt" and body["kpi"]["lower_is_better"] is True
+    assert (body["kpi"]["unit"], body["kpi"]["change_unit"]) == ("s", "s")
+
+
+def test_a_share_kpi_changes_in_percentage_points(api, hr, dataset, settings):
+    query = {"subject_type": "course", "subject": dataset.pk, "kpi": "csat", "weeks": 2}
+    api.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = _as(api, hr).get(reverse("api-report-impact"), query).data
+    assert (body["kpi"]["unit"], body["kpi"]["change_unit"]) == ("%", "pp")
 
 
 def test_a_team_lead_counts_only_their_team(api, team_lead, dataset, other_team):
@@ -198,7 +206,7 @@ def test_kpi_by_drills_matches_the_selector(api, hr, dataset):
 # --- Monthly reports ---------------------------------------------------------------------
 
 
-def test_hr_makes_a_monthly_report_and_lists_it(api, team_lead, hr, month_data):
+def test_hr_makes_a_monthly_report_and_lists_it(api, team_lead, hr, month_data, settings):
     url = reverse("api-report-monthly")
     assert _as(api, team_lead).post(url, {"month": "2026-10"}).status_code == 403
     assert not MonthlyReport.objects.exists()
@@ -217,6 +225,11 @@ def test_hr_makes_a_monthly_report_and_lists_it(api, team_lead, hr, month_data):
 
     listed = api.get(url)
     assert [row["id"] for row in listed.data["results"]] == [report.pk]
+    # Made by a request in Chinese (the default), so written in Chinese, and it says so.
+    assert listed.data["results"][0]["language"] == "zh-hans"
+    api.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = api.post(url, {"month": "2026-10"})
+    assert english.data["language"] == "en"
 
 
 def test_a_bad_or_future_month_is_refused_and_nothing_made(api, hr):
