@@ -174,13 +174,6 @@ class AssignForm(forms.Form):
             raise ValidationError(_("Choose at least one person or a team."), code="nobody")
         return cleaned
 
-    def everyone(self) -> list[User]:
-        """The people chosen and the team's members, each once, in a stable order."""
-        seen: dict[int, User] = {}
-        for person in [*self.cleaned_data["team_members"], *self.cleaned_data["people"]]:
-            seen.setdefault(person.pk, person)
-        return list(seen.values())
-
 
 # --- Authoring: courses -------------------------------------------------------------
 
