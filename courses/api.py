@@ -705,16 +705,10 @@ class EnrolmentLessonsApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         enrolment = _enrolment_or_404(request.user, pk, own=True)
         # As on the lesson pages: a locked course says what is missing, not its content.
-        missing = (
-            services.prerequisites_missing(agent=request.user, course=enrolment.course)
-            if enrolment.is_active
-            else []
-        )
-        if missing:
-            raise PermissionDenied(
-                _("This course is locked until you: %(missing)s.")
-                % {"missing": services.join_clauses(missing)}
-            )
+        if enrolment.is_active and (
+            locked := services.course_lock_message(agent=request.user, course=enrolment.course)
+        ):
+            raise PermissionDenied(locked)
         lessons = selectors.lessons_for(enrolment, language=get_language() or "")
         return Response(EnrolmentLessonSerializer(lessons, many=True).data)
 

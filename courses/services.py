@@ -437,6 +437,14 @@ def required_lesson_ids(enrolment: Enrolment) -> list[int]:
     return required or [item["id"] for item in lessons]
 
 
+def course_lock_message(*, agent: User, course: Course) -> str:
+    """Why the course is still locked for the agent, in a sentence; "" when it is open."""
+    missing = prerequisites_missing(agent=agent, course=course)
+    if not missing:
+        return ""
+    return _("This course is locked until you: %(missing)s.") % {"missing": join_clauses(missing)}
+
+
 @transaction.atomic
 def lesson_complete(*, enrolment: Enrolment, lesson_id: int) -> Enrolment:
     """Mark a lesson of the enrolment's version done; completes the course when it may."""
@@ -447,12 +455,9 @@ def lesson_complete(*, enrolment: Enrolment, lesson_id: int) -> Enrolment:
     lesson_ids = {item["id"] for item in enrolment.version.snapshot["lessons"]}
     if lesson_id not in lesson_ids:
         raise ValidationError(_("This lesson is not part of your course."), code="lesson")
-    missing = prerequisites_missing(agent=enrolment.agent, course=enrolment.course)
-    if missing:
-        raise ValidationError(
-            _("This course is locked until you: %(missing)s.") % {"missing": join_clauses(missing)},
-            code="locked",
-        )
+    reason = course_lock_message(agent=enrolment.agent, course=enrolment.course)
+    if reason:
+        raise ValidationError(reason, code="locked")
     LessonProgress.objects.get_or_create(enrolment=enrolment, lesson_id=lesson_id)
     fields = ["progress"]
     if enrolment.started_at is None:

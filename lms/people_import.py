@@ -36,7 +36,6 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Page, Paginator
 from django.core.validators import validate_email, validate_slug
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -47,7 +46,6 @@ from . import services
 from .models import ImportJob, Mentorship, PositionProfile, Role, Team, User
 from .tabular import Column, RowError, TableRejected, read_table
 
-JOBS_PER_PAGE = 20
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
 WRITE_BATCH = 500
@@ -761,12 +759,6 @@ def people_import_recorded(
     job.file.save(upload.name, upload, save=False)
     job.save()
     return result, job
-
-
-def people_import_jobs_page(*, page_number) -> Page:
-    """The people import history, newest first (one query for the page and its people)."""
-    jobs = ImportJob.objects.filter(kind=ImportJob.Kind.PEOPLE).select_related("created_by")
-    return Paginator(jobs, JOBS_PER_PAGE).get_page(page_number)
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from . import people_import
+from . import kpi_import, people_import
 from .exports import FORMATS, table_response
 from .files import file_response
 from .models import ImportJob
@@ -61,7 +61,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
         "result": result,
         "shown": SHOWN,
         "max_rows": people_import.MAX_ROWS,
-        "page": people_import.people_import_jobs_page(page_number=request.GET.get("page", 1)),
+        "page": kpi_import.import_jobs_page(
+            kind=ImportJob.Kind.PEOPLE, page_number=request.GET.get("page", 1)
+        ),
     }
     if result is not None:
         context["errors"] = result.errors[:SHOWN]

@@ -74,7 +74,7 @@ def test_a_refused_import_is_kept_with_every_problem_and_a_check_is_not(client, 
     assert [e["line"] for e in job.errors] == [2, 3]
     detail = client.get(reverse("people_import:job", args=[job.pk])).content.decode()
     assert "not-an-email" in detail
-    assert "2 problems, nothing imported" in detail or "2 个问题" in detail
+    assert "2 个问题，未导入任何数据" in detail
 
 
 def test_only_hr_reads_the_history_and_downloads_the_file(client, team, hr, team_lead, agent):
